@@ -1,0 +1,1 @@
+"""Small shared helpers with no models: environment, names, identity numbers, dates, phones."""

@@ -1,0 +1,1 @@
+"""Places: the administrative hierarchy (levels are data), schools and service providers."""

@@ -1,0 +1,1 @@
+"""The registry: children, households, parents and caregivers, migration and care over time."""

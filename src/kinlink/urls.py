@@ -1,0 +1,12 @@
+"""The site's URL map: each app owns its own prefix."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:child_list", permanent=False)),
+    path("accounts/", include("kinlink.accounts.urls")),
+    path("children/", include("kinlink.registry.urls")),
+    path("jobs/", include("kinlink.jobs.urls")),
+    path("api/v1/", include("kinlink.api_urls")),
+]
