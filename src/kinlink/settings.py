@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "kinlink.audit",
     "kinlink.jobs",
     "kinlink.registry",
+    "kinlink.identification",
+    "kinlink.assessment",
     "kinlink.demo",
 ]
 
