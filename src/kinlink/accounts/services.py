@@ -7,11 +7,19 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kinlink.accounts.models import Agency, ApiToken, Role, User
 from kinlink.places.models import Place, School
+
+
+def _check_password(password: str, user: User) -> None:
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 @transaction.atomic
@@ -26,9 +34,11 @@ def user_create(
     first_name: str = "",
     last_name: str = "",
     language: str = "",
+    is_active: bool = True,
     check_password: bool = True,
 ) -> User:
     user = User(
+        is_active=is_active,
         username=username,
         role=Role(role),
         scope=scope,
@@ -39,8 +49,21 @@ def user_create(
         language=language,
     )
     if check_password:
-        validate_password(password, user)
+        _check_password(password, user)
     user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, password: str = "", **values: object) -> User:
+    """Change an account's role, scope, agency, school or status; a new password if given."""
+    for name, value in values.items():
+        setattr(user, name, value)
+    if password:
+        _check_password(password, user)
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     return user
@@ -68,8 +91,9 @@ def api_token_revoke(*, token: ApiToken) -> None:
     token.save(update_fields=["revoked_at"])
 
 
-def api_token_user(key: str) -> User | None:
-    """The active user a bearer key belongs to, or None if it is unknown, expired or revoked."""
+def api_token_for_key(key: str) -> ApiToken | None:
+    """The usable token a bearer key belongs to (with its active user), or None if it is
+    unknown, expired or revoked; marks it as used."""
     token = (
         ApiToken.objects.usable()
         .select_related("user")
@@ -79,4 +103,10 @@ def api_token_user(key: str) -> User | None:
     if token is None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
+    return token
+
+
+def api_token_user(key: str) -> User | None:
+    """The active user a bearer key belongs to, or None if it is unknown, expired or revoked."""
+    token = api_token_for_key(key)
+    return token.user if token else None

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kinlink.accounts.models import Role, User
-from kinlink.registry.models import Adult, Child, Household
+from kinlink.registry.models import Adult, CareArrangement, Child, Household, MigrationEpisode
 
 
 class Group:
@@ -193,3 +193,37 @@ def adult_for_user(user: User, adult_id: object) -> Adult:
     if adult is None:
         raise Http404
     return adult
+
+
+def migration_episode_for_user(user: User, episode_id: object) -> MigrationEpisode:
+    """A migration episode of an adult the user may see; Http404 otherwise."""
+    try:
+        pk = int(str(episode_id))
+    except (TypeError, ValueError):
+        raise Http404 from None
+    episode = (
+        MigrationEpisode.objects.filter(pk=pk, adult__in=adults_visible_to(user))
+        .select_related("adult")
+        .first()
+    )
+    if episode is None:
+        raise Http404
+    return episode
+
+
+def care_arrangement_for_user(user: User, care_id: object) -> CareArrangement:
+    """A care arrangement of a child the user may see, for users who read family details."""
+    try:
+        pk = int(str(care_id))
+    except (TypeError, ValueError):
+        raise Http404 from None
+    if not can_read(user, Group.FAMILY):
+        raise Http404
+    care = (
+        CareArrangement.objects.filter(pk=pk, child__in=children_visible_to(user))
+        .select_related("child", "caregiver")
+        .first()
+    )
+    if care is None:
+        raise Http404
+    return care

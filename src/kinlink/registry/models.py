@@ -143,6 +143,14 @@ class Child(Person):
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
         ]
 
+    def functioning_labels(self) -> list[tuple[str, str]]:
+        """(domain, answer) in words, for display."""
+        return [
+            (FunctioningDomain(domain).label, Difficulty(answer).label)
+            for domain, answer in (self.functioning or {}).items()
+            if domain in FunctioningDomain.values and answer in Difficulty.values
+        ]
+
 
 class Adult(Person):
     household = models.ForeignKey(

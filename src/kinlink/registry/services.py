@@ -167,9 +167,16 @@ def _validate_child(child: Child, errors: Errors) -> None:
 
 @transaction.atomic
 def child_register(**values: Any) -> Child:
-    """Register a child. Values are Child field names; names in Latin are filled if blank."""
+    """Register a child. Values are Child field names; names in Latin are filled if blank.
+
+    Every child belongs to a household: without one, a new household in the home village is
+    created for the child (siblings are then registered into it)."""
     values.setdefault("latin_edited", bool(values.get("family_name_latin")))
-    return _apply(Child(), values, action=Action.CREATE, validate=_validate_child)  # type: ignore[return-value]
+    child: Child = _apply(Child(), values, action=Action.CREATE, validate=_validate_child)  # type: ignore[assignment]
+    if child.household_id is None:
+        child.household = household_create(village=child.home_village)
+        child.save(update_fields=["household"])
+    return child
 
 
 @transaction.atomic
@@ -289,6 +296,15 @@ def relationship_add(*, child: Child, adult: Adult, kind: str) -> Relationship:
     )
     refresh_left_behind(child)
     return rel  # type: ignore[return-value]
+
+
+@transaction.atomic
+def adult_add_to_child(*, child: Child, kind: str, **values: Any) -> Adult:
+    """Create an adult in the child's household and link them with the given relationship."""
+    values.setdefault("household", child.household)
+    adult = adult_create(**values)
+    relationship_add(child=child, adult=adult, kind=kind)
+    return adult
 
 
 @transaction.atomic
