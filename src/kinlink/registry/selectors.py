@@ -129,3 +129,42 @@ def likely_duplicates(
     ]
     scored.sort(key=lambda pair: (-pair[0], pair[1].pk))
     return [child for _, child in scored[:limit]]
+
+
+@dataclass(frozen=True)
+class AreaCounts:
+    place: Place
+    total: int
+    by_away: dict[str, int]
+
+
+SMALL_CELL = 5  # aggregate cells under this are suppressed (domain.md §9)
+
+
+def counts_by_area(user: User) -> list[AreaCounts]:
+    """Children in the user's scope by the places one level below it and by who is away.
+    Counts are of registered children: a caseload, not a population estimate."""
+    from django.db.models import Count
+
+    scope = user.scope
+    if scope is None:
+        return []
+    depth = scope.depth
+    rows = (
+        children_visible_to(user)
+        .values("home_village__path", "away_parents")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals: dict[int, dict[str, int]] = {}
+    for row in rows:
+        parts = row["home_village__path"].strip("/").split("/")
+        area_id = int(parts[depth]) if len(parts) > depth else scope.pk
+        cell = totals.setdefault(area_id, {})
+        cell[row["away_parents"]] = cell.get(row["away_parents"], 0) + row["n"]
+    places = Place.objects.in_bulk(list(totals))
+    result = [
+        AreaCounts(place=places[pk], total=sum(cells.values()), by_away=cells)
+        for pk, cells in totals.items()
+    ]
+    return sorted(result, key=lambda a: a.place.name)

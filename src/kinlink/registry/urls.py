@@ -5,6 +5,7 @@ from kinlink.registry import views
 app_name = "registry"
 urlpatterns = [
     path("", views.child_list, name="child_list"),
+    path("overview/", views.overview, name="overview"),
     path("register/", views.child_register, name="child_register"),
     path("register/duplicates/", views.duplicate_check, name="duplicate_check"),
     path("<int:pk>/", views.child_detail, name="child_detail"),

@@ -23,8 +23,14 @@ from kinlink.registry import access, services
 from kinlink.registry.access import Group
 from kinlink.registry.derived import child_status
 from kinlink.registry.forms import AdultForm, CareForm, ChildForm, ChildSearchForm, MigrationForm
-from kinlink.registry.models import Adult, Relationship
-from kinlink.registry.selectors import ChildFilters, child_search, likely_duplicates
+from kinlink.registry.models import Adult, AwayParents, Relationship
+from kinlink.registry.selectors import (
+    SMALL_CELL,
+    ChildFilters,
+    child_search,
+    counts_by_area,
+    likely_duplicates,
+)
 
 
 def save_with(form: Any, service: Callable[..., Any], **kwargs: Any) -> Any:
@@ -78,6 +84,29 @@ def child_list(request: HttpRequest) -> HttpResponse:
     }
     template = "registry/_child_results.html" if request.htmx else "registry/child_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """Counts of registered children by area and by who is away, small cells suppressed."""
+    if not access.readable_groups(request.user) or request.user.scope is None:
+        raise Http404
+    areas = counts_by_area(request.user)
+    columns = [choice for choice in AwayParents]
+    rows = [
+        {
+            "place": area.place,
+            "total": area.total,
+            "cells": [area.by_away.get(c.value, 0) for c in columns],
+        }
+        for area in areas
+    ]
+    return render(
+        request,
+        "registry/overview.html",
+        {"rows": rows, "columns": columns, "small": SMALL_CELL, "scope": request.user.scope},
+    )
 
 
 @login_required

@@ -28,3 +28,9 @@ def age(born: dt.date | None) -> str:
 @register.filter
 def phone(e164: str) -> str:
     return display_phone(e164)
+
+
+@register.filter
+def suppressed(count: int, threshold: int = 5) -> str:
+    """A count for an aggregate table, shown as "<5" when small enough to identify a child."""
+    return f"<{threshold}" if 0 < count < threshold else str(count)
