@@ -142,3 +142,10 @@ def test_a_new_care_arrangement_ends_the_previous_one(child_a, county):
     services.care_record(child=child_a, kind="self_care", started_on=years_ago(0, 10))
     first.refresh_from_db()
     assert first.ended_on == years_ago(0, 11)
+
+
+def test_an_unknown_destination_country_is_refused(child_a):
+    mother = child_a.relationships.get(kind="mother").adult
+    with pytest.raises(ValidationError) as exc:
+        services.migration_update(episode=mother.migrations.get(), destination_country="XX")
+    assert "destination_country" in _errors(exc)

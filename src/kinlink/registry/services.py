@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from kinlink.audit.models import Action
 from kinlink.audit.services import audit_change
@@ -327,6 +328,11 @@ def _validate_migration(episode: MigrationEpisode, errors: Errors) -> None:
     country = str(episode.destination_country or "")
     if not country:
         errors.add("destination_country", _("Choose the destination country."))
+    elif country not in countries:
+        errors.add(
+            "destination_country",
+            _("Give the country as its two-letter ISO code, such as CN or MY."),
+        )
     else:
         episode.scope = (
             MigrationEpisode.Scope.INTERNAL
