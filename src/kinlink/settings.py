@@ -153,6 +153,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# Behind nginx, trust X-Forwarded-For (which nginx must overwrite, see docs/deployment.md) so the
+# audit log and lockouts see the client's address rather than the proxy's.
+KINLINK_TRUST_X_FORWARDED_FOR = env_bool("KINLINK_TRUST_X_FORWARDED_FOR", False)
+AXES_CLIENT_IP_CALLABLE = "kinlink.audit.middleware.client_ip"
 
 SESSION_COOKIE_AGE = env_int("KINLINK_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_SAVE_EVERY_REQUEST = True  # idle expiry: the clock restarts on each request

@@ -30,11 +30,20 @@ class Job(models.Model):
     params = models.JSONField(default=dict)
     result = models.JSONField(default=dict, blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # Each claim adds one; a runner writes only while the count is still its own, so a runner
+    # whose job was taken back (stale, interrupted) can no longer commit anything.
     attempts = models.PositiveSmallIntegerField(default=0)
+    # The running job's last sign of life (claim or progress); a long silence means its worker died.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("job")
+        indexes = [
+            # The stale-job sweep looks for running jobs by their last heartbeat, every few minutes,
+            # in a table that keeps every job ever run.
+            models.Index(fields=["status", "heartbeat_at"], name="jobs_status_heartbeat_idx"),
+        ]
 
     @property
     def percent(self) -> int:
