@@ -3,16 +3,18 @@ against Django's live test server."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls these tests make to set
-# up data are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls these tests make
+    # to set up and check data are still synchronous and safe. Only for browser tests, so the
+    # setting never leaks into other tests (or the subprocesses they start).
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
