@@ -20,6 +20,14 @@ from kinlink.registry import services as registry
 PASSWORD = "correct-horse-battery-staple"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request, settings):
+    """Argon2 is slow by design (about half a second a user here); tests that are not about
+    hashing use a fast hasher. Mark a test `argon2` to keep the production hasher."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @dataclass
 class County:
     county: Place

@@ -39,6 +39,7 @@ def test_no_template_has_inline_script_or_style_or_remote_assets(template):
     assert not re.search(r"(src|href)=\"https?://", text), "asset from the internet"
 
 
+@pytest.mark.argon2
 def test_passwords_are_hashed_with_argon2():
     assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
 

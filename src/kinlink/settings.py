@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "kinlink.registry",
     "kinlink.identification",
     "kinlink.assessment",
+    "kinlink.guardianship",
     "kinlink.demo",
 ]
 

@@ -1,11 +1,13 @@
 """Only administrators manage users; passwords are hashed with Argon2."""
 
+import pytest
 from django.urls import reverse
 
 from kinlink.accounts.models import User
 from tests.conftest import PASSWORD
 
 
+@pytest.mark.argon2
 def test_an_administrator_adds_a_caseworker_with_a_scope(client, administrator, county):
     client.force_login(administrator)
     response = client.post(
