@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kinlink.registry.models import Child
-from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD, years_ago
+from tests.conftest import PASSWORD, sign_in, years_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,13 +13,7 @@ from pypdf import PdfReader
 from kinlink.core.dates import today
 from kinlink.guardianship.models import Declaration
 from kinlink.guardianship.services import declarations_apply_clock
-from tests.browser import conftest as browser_fixtures
-from tests.browser.conftest import sign_in
-from tests.conftest import PASSWORD
-
-# The browser fixtures live with the other browser tests; this journey belongs with guardianship.
-browser = browser_fixtures.browser
-phone_page = browser_fixtures.phone_page
+from tests.conftest import PASSWORD, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
