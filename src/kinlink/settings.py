@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "kinlink.accounts.context_processors.navigation",
+                "kinlink.core.navigation.navigation",
             ],
         },
     },

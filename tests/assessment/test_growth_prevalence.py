@@ -28,6 +28,7 @@ def test_wilson_interval_matches_hand_computation(cases, n, low, high):
 
 def test_wilson_interval_agrees_with_scipy():
     from scipy import stats
+
     for cases, n in [(1, 7), (17, 250), (123, 498), (0, 3)]:
         ci = stats.binomtest(cases, n).proportion_ci(confidence_level=0.95, method="wilson")
         assert wilson_interval(cases, n) == pytest.approx((ci.low, ci.high), abs=1e-9)

@@ -6,3 +6,15 @@ class GuardianshipConfig(AppConfig):
     name = "kinlink.guardianship"
     label = "guardianship"
     verbose_name = _("Guardianship")
+
+    def ready(self) -> None:
+        from kinlink.core.navigation import NavLink, register_nav_link
+        from kinlink.guardianship.access import can_read_guardianship
+        from kinlink.registry.hooks import ChildLink, register_child_link
+
+        register_nav_link(
+            NavLink(_("Guardianship"), "guardianship:worklist", can_read_guardianship, 50)
+        )
+        register_child_link(
+            ChildLink(_("Guardianship"), "guardianship:child", can_read_guardianship, 50)
+        )

@@ -23,6 +23,7 @@ from kinlink.registry import access, services
 from kinlink.registry.access import Group
 from kinlink.registry.derived import child_status
 from kinlink.registry.forms import AdultForm, CareForm, ChildForm, ChildSearchForm, MigrationForm
+from kinlink.registry.hooks import child_links_for
 from kinlink.registry.models import Adult, AwayParents, Relationship
 from kinlink.registry.selectors import (
     SMALL_CELL,
@@ -122,6 +123,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit_family": access.can_edit(request.user, Group.FAMILY),
         "can_register": access.can_register_children(request.user),
         "is_supervisor": request.user.role == Role.SUPERVISOR,
+        "other_pages": child_links_for(request.user, child),
     }
     if Group.FAMILY in groups:
         context["relationships"] = (
