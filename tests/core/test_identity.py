@@ -41,3 +41,9 @@ def test_check_character_generation_matches_validation():
     first17 = "51162320150302001"
     number = first17 + cn_resident_id_check_char(first17)
     assert parse_cn_resident_id(number).sex == "M"
+
+
+def test_a_region_code_that_is_only_a_city_is_refused_with_a_message():
+    first17 = "51019920150302001"
+    with pytest.raises(InvalidIdentityNumber, match="region code"):
+        parse_cn_resident_id(first17 + cn_resident_id_check_char(first17))

@@ -43,7 +43,8 @@ def parse_cn_resident_id(raw: str) -> ResidentId:
         ) from exc
     try:
         ric.get_birth_place(number)
-    except StdnumError as exc:
+    # stdnum raises KeyError for a code that names only a city in its table.
+    except (StdnumError, KeyError) as exc:
         raise InvalidIdentityNumber(
             _("The first six digits of this ID number are not a known region code.")
         ) from exc
