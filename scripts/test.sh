@@ -12,7 +12,8 @@ $BIN/ruff format --check src tests benchmarks
 echo "== migrations are up to date"
 $BIN/kinlink makemigrations --check --dry-run >/dev/null
 
-echo "== translations compile"
+echo "== translations complete and compile"
+bash scripts/check_translations.sh
 (cd src/kinlink && ../../$BIN/kinlink compilemessages --ignore '.venv' >/dev/null)
 
 echo "== SQLite"

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "kinlink.identification",
     "kinlink.assessment",
     "kinlink.guardianship",
+    "kinlink.connection",
     "kinlink.demo",
 ]
 
@@ -244,3 +245,5 @@ KINLINK_PHONE_REGION = env_str("KINLINK_PHONE_REGION", KINLINK_HOME_COUNTRY)
 KINLINK_ELDERLY_CAREGIVER_AGE = env_int("KINLINK_ELDERLY_CAREGIVER_AGE", 70)
 KINLINK_API_TOKEN_DAYS = env_int("KINLINK_API_TOKEN_DAYS", 30)
 KINLINK_PAGE_SIZE = env_int("KINLINK_PAGE_SIZE", 25)
+# Record linkage (identification): "duckdb" in-process, or "spark" for a cluster or local[n].
+KINLINK_LINKAGE_BACKEND = env_str("KINLINK_LINKAGE_BACKEND", "duckdb")

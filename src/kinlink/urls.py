@@ -8,7 +8,9 @@ urlpatterns = [
     path("accounts/", include("kinlink.accounts.urls")),
     path("children/", include("kinlink.registry.urls")),
     path("jobs/", include("kinlink.jobs.urls")),
+    path("assessment/", include("kinlink.assessment.urls")),
     path("guardianship/", include("kinlink.guardianship.urls")),
     path("verify/", include("kinlink.guardianship.public_urls")),  # public: no login
+    path("connection/", include("kinlink.connection.urls")),
     path("api/v1/", include("kinlink.api_urls")),
 ]

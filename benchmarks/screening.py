@@ -1,0 +1,168 @@
+"""Screening benchmark: screen every child of a synthetic registry of N children on PostgreSQL
+with the set-based path the registry-wide job uses (made with `kinlink synth` if the database is
+empty, reused if it already holds N).
+
+    createdb -h 127.0.0.1 -U postgres kinlink_screen_bench
+    .venv/bin/python benchmarks/screening.py --size 1000000 \
+        --database-url postgres://postgres@127.0.0.1:5432/kinlink_screen_bench
+
+Screenings of earlier runs of this benchmark are removed first, so runs compare. Prints readable
+lines, then one JSON object as the last line. Target: 1,000,000 children in under 60 seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinlink_screen_bench"
+TARGET_SECONDS = 60
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1_000_000, help="children in the registry")
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the synthetic registry")
+    parser.add_argument("--chunk", type=int, default=0, help="children per chunk (0: default)")
+    parser.add_argument(
+        "--per-child",
+        action="store_true",
+        help="also read facts whose provider has no set-based path, child by child (slow)",
+    )
+    return parser.parse_args(argv)
+
+
+def _setup(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings")
+    import django
+
+    django.setup()
+
+
+def _ensure_registry(size: int, seed: int) -> float | None:
+    """Seconds spent synthesising, or None when the registry was reused."""
+    from django.core.management import call_command
+
+    from kinlink.registry.models import Child
+
+    call_command("migrate", interactive=False, verbosity=0)
+    existing = Child.objects.count()
+    if existing == size:
+        print(f"reusing the registry of {size:,} children")
+        return None
+    if existing:
+        sys.exit(
+            f"the database holds {existing:,} children, not {size:,}: "
+            "choose another --database-url or drop this database"
+        )
+    print(f"synthesising {size:,} children (progress on stderr)…", flush=True)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "kinlink", "synth", f"--children={size}", f"--seed={seed}"]
+    subprocess.run(command, check=True)
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
+    _setup(args.database_url)
+    from django.db import connection
+
+    from kinlink.assessment import batch
+    from kinlink.assessment.models import Screening
+    from kinlink.assessment.screening import providers
+    from kinlink.assessment.screening.rules import current_rule_set
+    from kinlink.core.dates import today
+    from kinlink.registry.models import Child
+
+    if connection.vendor != "postgresql":
+        sys.exit("this benchmark measures PostgreSQL: give a postgres:// --database-url")
+    synth_seconds = _ensure_registry(args.size, args.seed)
+    # Only this benchmark writes screenings in its database: start from none, so runs compare.
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {connection.ops.quote_name(Screening._meta.db_table)}")
+        cursor.execute("ANALYZE")
+    rules = current_rule_set()
+    child_by_child = [
+        f.code
+        for f in rules.factors
+        if (p := providers.provider_for(f.code)) is not None and p.batch is None
+    ]
+    print(f"rule set {rules.version}: {len(rules.factors)} factors")
+    if child_by_child and not args.per_child:
+        print(f"read child by child, left unknown in bulk: {', '.join(child_by_child)}")
+
+    progress_marks: list[tuple[int, float]] = []
+    started = time.perf_counter()
+
+    def progress(done: int) -> None:
+        progress_marks.append((done, time.perf_counter() - started))
+        if len(progress_marks) % 10 == 0:
+            print(f"  {done:,} children, {progress_marks[-1][1]:.1f} s", flush=True)
+
+    timings: dict[str, float] = {}
+    counts = batch.screen_children(
+        Child.objects.all(),
+        on=today(),
+        rule_set=rules,
+        user=None,
+        chunk_size=args.chunk or batch.CHUNK_SIZE,
+        progress=progress,
+        per_child=args.per_child,
+        timings=timings,
+    )
+    seconds = time.perf_counter() - started
+    stored = Screening.objects.count()
+    rate = counts["children"] / seconds if seconds else 0.0
+    print(
+        f"screened {counts['children']:,} children in {seconds:.1f} s "
+        f"({rate:,.0f} a second); high {counts['high']:,}, medium {counts['medium']:,}, "
+        f"low {counts['low']:,}"
+    )
+    print(
+        f"of which reading facts {timings['facts']} s, scoring {timings['scoring']} s, "
+        f"writing {timings['writing']} s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        database_version = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_total_relation_size(%s)", [Screening._meta.db_table])
+        table_bytes = cursor.fetchone()[0]
+    summary: dict[str, Any] = {
+        "benchmark": "screening",
+        "children": counts["children"],
+        "screenings_stored": stored,
+        "seconds": round(seconds, 1),
+        "seconds_by_step": timings,
+        "children_per_second": round(rate),
+        "target_seconds": TARGET_SECONDS,
+        "met_target": seconds < TARGET_SECONDS and counts["children"] >= 1_000_000,
+        "levels": {k: counts[k] for k in ("high", "medium", "low")},
+        "unknown_factors_per_child": round(
+            counts["unknown_factors"] / max(counts["children"], 1), 2
+        ),
+        "rule_set": rules.version,
+        "chunk": args.chunk or batch.CHUNK_SIZE,
+        "left_unknown_in_bulk": [] if args.per_child else child_by_child,
+        "synth_seconds": round(synth_seconds, 1) if synth_seconds is not None else None,
+        "screening_table_mb": round(table_bytes / 2**20, 1),
+        "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "database": database_version.split(" on ")[0],
+        },
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()

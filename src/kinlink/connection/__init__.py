@@ -1,0 +1,1 @@
+"""Family connection and income: contact with parents, visits, remittances, fair assistance."""

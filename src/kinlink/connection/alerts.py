@@ -1,0 +1,253 @@
+"""Alerts about a child's contact with parents and the household's remittances.
+
+Published for other apps: `alerts_for_child(child, on=day)` is what the assessment screen
+and the caseworker's work page call; they need nothing else from this app. Everything is
+evaluated against the day given, never the wall clock, so tests (and a caseworker looking
+back) can move the clock.
+
+- `no_contact`: no contact with any parent who is away for `KINLINK_NO_CONTACT_DAYS` (30).
+- `contact_below_plan`: a parent away made fewer than half the agreed contacts in the last
+  30 days (the plan must have been in force for those 30 days).
+- `remittance_stopped`: no remittance for 3 months after a regular pattern (a remittance in at
+  least half of the 12 months up to the last one).
+- `remittance_fell`: the last 3 complete months average less than half the regular 12 months
+  before them.
+
+`since` is the day the condition became true: a work page sorts by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from kinlink.connection import conf
+from kinlink.connection.currency import NoExchangeRate, RateTable
+from kinlink.connection.eligibility import money
+from kinlink.connection.measures import (
+    ContactRecord,
+    RemittanceRecord,
+    VisitRecord,
+    contacts_in_window,
+    last_contact_day,
+    mean,
+    month_start,
+    monthly_totals,
+    months_before,
+    months_since,
+    series,
+)
+from kinlink.connection.models import ContactPlan
+from kinlink.connection.selectors import (
+    away_since,
+    contact_records,
+    parents_of,
+    rate_table,
+    remittance_records,
+)
+from kinlink.core.dates import today
+from kinlink.registry.models import Child, Household, Relationship
+
+
+class Code:
+    NO_CONTACT = "no_contact"
+    CONTACT_BELOW_PLAN = "contact_below_plan"
+    REMITTANCE_STOPPED = "remittance_stopped"
+    REMITTANCE_FELL = "remittance_fell"
+    NO_EXCHANGE_RATE = "no_exchange_rate"
+
+
+@dataclass(frozen=True)
+class Alert:
+    code: str
+    message: str  # in the active language; names a relationship, never a person
+    since: dt.date
+
+
+def alerts_for_child(child: Child, on: dt.date | None = None) -> list[Alert]:
+    """Every connection alert standing for the child on the day, oldest first."""
+    on = on or today()
+    relationships = parents_of(child)
+    adults = [r.adult for r in relationships]
+    away = away_since(adults, on)
+    contacts, visits = contact_records(child)
+    plans = {
+        p.parent_id: (p.contacts_per_30_days, p.agreed_on)
+        for p in ContactPlan.objects.filter(child=child)
+    }
+    alerts = contact_alerts(
+        relationships=[(r.adult_id, r.kind) for r in relationships],
+        away=away,
+        contacts=contacts,
+        visits=visits,
+        plans=plans,
+        on=on,
+    )
+    if child.household_id is not None:
+        household = Household.objects.get(pk=child.household_id)
+        alerts += remittance_alerts(remittance_records(household), rate_table(), on=on)
+    return sorted(alerts, key=lambda a: (a.since, a.code))
+
+
+def _day(day: dt.date) -> str:
+    return formats.date_format(day, "DATE_FORMAT")
+
+
+def _relation_word(kind: str) -> str:
+    return _("the mother") if kind == Relationship.Kind.MOTHER else _("the father")
+
+
+def contact_alerts(
+    *,
+    relationships: list[tuple[int, str]],
+    away: dict[int, dt.date],
+    contacts: list[ContactRecord],
+    visits: list[VisitRecord],
+    plans: dict[int, tuple[int, dt.date]],
+    on: dt.date,
+) -> list[Alert]:
+    """Alerts from a child's contact records; `away` maps each parent away to the departure."""
+    zone = conf.local_zone()
+    alerts: list[Alert] = []
+    away_parents = [(pid, kind) for pid, kind in relationships if pid in away]
+    if not away_parents:
+        return alerts  # both parents at home (or not recorded): nothing to watch
+    threshold = conf.no_contact_days()
+    last_days = {
+        pid: last_contact_day(
+            [c for c in contacts if c.parent_id == pid],
+            [v for v in visits if v.parent_id == pid],
+            on=on,
+            zone=zone,
+        )
+        for pid, _kind in away_parents
+    }
+    known = [d for d in last_days.values() if d is not None]
+    if known:
+        last = max(known)
+        if (on - last).days >= threshold:
+            alerts.append(
+                Alert(
+                    Code.NO_CONTACT,
+                    _("No contact with a parent working away for %(days)d days (since %(date)s).")
+                    % {"days": (on - last).days, "date": _day(last)},
+                    last + dt.timedelta(days=threshold),
+                )
+            )
+    else:
+        # Nothing recorded: count from the latest departure, when the child's need began.
+        departed = max(away[pid] for pid, _kind in away_parents)
+        if (on - departed).days >= threshold:
+            alerts.append(
+                Alert(
+                    Code.NO_CONTACT,
+                    _(
+                        "No contact with a parent working away has been recorded since "
+                        "the departure on %(date)s (%(days)d days)."
+                    )
+                    % {"date": _day(departed), "days": (on - departed).days},
+                    departed + dt.timedelta(days=threshold),
+                )
+            )
+
+    share = conf.plan_share()
+    for pid, kind in away_parents:
+        if pid not in plans:
+            continue
+        per_30, agreed_on = plans[pid]
+        parent_contacts = [c for c in contacts if c.parent_id == pid]
+        parent_visits = [v for v in visits if v.parent_id == pid]
+
+        def below(
+            day: dt.date,
+            per_30: int = per_30,
+            contacts: list[ContactRecord] = parent_contacts,
+            visits: list[VisitRecord] = parent_visits,
+        ) -> bool:
+            made = contacts_in_window(contacts, visits, on=day, days=30, zone=zone)
+            return Decimal(made) < share * per_30
+
+        # The plan must have covered a whole 30-day window before it can be missed.
+        first_day = agreed_on + dt.timedelta(days=29)
+        if on < first_day or not below(on):
+            continue
+        since = on
+        earliest = max(first_day, on - dt.timedelta(days=365))  # a year back is enough to tell
+        while since > earliest and below(since - dt.timedelta(days=1)):
+            since -= dt.timedelta(days=1)
+        made = contacts_in_window(parent_contacts, parent_visits, on=on, days=30, zone=zone)
+        alerts.append(
+            Alert(
+                Code.CONTACT_BELOW_PLAN,
+                _(
+                    "Contact with %(parent)s is below half the plan: %(made)d in the last 30 "
+                    "days against %(planned)d agreed."
+                )
+                % {"parent": _relation_word(kind), "made": made, "planned": per_30},
+                since,
+            )
+        )
+    return alerts
+
+
+def remittance_alerts(
+    records: list[RemittanceRecord], rates: RateTable, *, on: dt.date
+) -> list[Alert]:
+    """Alerts from a household's remittances."""
+    try:
+        totals = monthly_totals(records, rates, until=on)
+    except NoExchangeRate as exc:
+        return [Alert(Code.NO_EXCHANGE_RATE, str(exc), exc.on)]
+    if not totals:
+        return []
+    regular = conf.regular_share()
+    gap = conf.remittance_gap_months()
+    last = max(r.received_on for r in records if r.received_on <= on)
+    # Regular before it stopped: remittances in enough of the 12 months up to the last one.
+    before_last = [month_start(last) - relativedelta(months=k) for k in range(12)]
+    regular_before = sum(1 for m in before_last if totals.get(m, 0) > 0) >= regular * 12
+    stopped_on = last + relativedelta(months=gap)
+    if regular_before and stopped_on <= on:
+        return [
+            Alert(
+                Code.REMITTANCE_STOPPED,
+                _(
+                    "No remittance since %(date)s, after remittances came regularly: "
+                    "%(months)d months without one."
+                )
+                % {
+                    "date": _day(last),
+                    "months": months_since(last, on) or 0,
+                },
+                stopped_on,
+            )
+        ]
+
+    recent_months = months_before(on, gap)
+    baseline_months = months_before(recent_months[0], 12)
+    recent = mean(series(totals, recent_months))
+    baseline_values = series(totals, baseline_months)
+    baseline = mean(baseline_values)
+    baseline_regular = sum(1 for v in baseline_values if v > 0) >= regular * 12
+    if baseline_regular and baseline > 0 and recent < conf.fall_share() * baseline:
+        return [
+            Alert(
+                Code.REMITTANCE_FELL,
+                _(
+                    "Remittances fell by more than half: %(recent)s a month over the last "
+                    "%(n)d months against %(before)s a month in the year before."
+                )
+                % {
+                    "recent": money(recent, rates.home),
+                    "n": gap,
+                    "before": money(baseline, rates.home),
+                },
+                recent_months[0],
+            )
+        ]
+    return []

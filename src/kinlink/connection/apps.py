@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ConnectionConfig(AppConfig):
+    name = "kinlink.connection"
+    label = "connection"
+    verbose_name = _("Family connection and income")
+
+    def ready(self) -> None:
+        from kinlink.core.navigation import NavLink, register_nav_link
+        from kinlink.registry import access
+        from kinlink.registry.access import Group
+        from kinlink.registry.hooks import ChildLink, register_child_link
+
+        def may_read(user) -> bool:
+            return bool(user.is_authenticated and access.can_read(user, Group.FAMILY))
+
+        register_nav_link(
+            NavLink(_("Assistance comparison"), "connection:comparison", may_read, 60)
+        )
+        register_child_link(ChildLink(_("Contact and income"), "connection:child", may_read, 60))

@@ -1,0 +1,244 @@
+"""The measures of `measures.py`, set-based in PostgreSQL, for many children at once.
+
+The page of one child uses the Python functions; lists, reports and the benchmark use these
+queries, which compute the same definitions with GROUP BY and FILTER in one pass per table
+instead of a loop per child. tests/connection/test_bulk_sql.py holds the two to the same
+answers. PostgreSQL only (time-zone conversion and `age()`); callers check the vendor.
+
+- `contact_measures`: per (child, parent) with a contact, a visit or a plan: the last local
+  day of contact, days since, contacts in the last 30 and 90 days, the plan.
+- `remittance_measures`: per household with a remittance up to the day: averages over 3, 6
+  and 12 complete months (zeros included), months with a remittance, coefficient of
+  variation, least-squares slope and trend, last day and whole months since, and whether a
+  rate is missing (then the figures must not be used, as `NoExchangeRate` in Python).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import connection, transaction
+
+from kinlink.connection import conf
+
+# Sums over x = 0..11 for the least-squares slope of 12 monthly values.
+_SUM_X, _SUM_X2, _N = 66, 506, 12
+_SLOPE_DENOMINATOR = _N * _SUM_X2 - _SUM_X**2  # 1716
+
+# The local day boundaries are computed once as moments, so the 20 million rows are compared,
+# not converted; only each pair's latest moment is turned into a local day.
+CONTACT_SQL = """
+WITH bounds AS (
+    SELECT ((%(on)s::date + 1)::timestamp AT TIME ZONE %(tz)s) AS day_after,
+           ((%(on)s::date - 29)::timestamp AT TIME ZONE %(tz)s) AS from_30,
+           ((%(on)s::date - 89)::timestamp AT TIME ZONE %(tz)s) AS from_90
+),
+event_pairs AS (
+    SELECT e.child_id, e.parent_id,
+           (max(e.happened_at) AT TIME ZONE %(tz)s)::date AS last_day,
+           count(*) FILTER (WHERE e.happened_at >= b.from_30) AS last_30,
+           count(*) FILTER (WHERE e.happened_at >= b.from_90) AS last_90
+    FROM connection_contactevent e CROSS JOIN bounds b
+    WHERE e.happened_at < b.day_after {child_filter_e}
+    GROUP BY e.child_id, e.parent_id
+),
+visit_pairs AS (
+    SELECT v.child_id, v.parent_id,
+           max(LEAST(COALESCE(v.ended_on, %(on)s::date), %(on)s::date)) AS last_day,
+           count(*) FILTER (WHERE COALESCE(v.ended_on, %(on)s::date) >= %(on)s::date - 29)
+               AS last_30,
+           count(*) FILTER (WHERE COALESCE(v.ended_on, %(on)s::date) >= %(on)s::date - 89)
+               AS last_90
+    FROM connection_visit v
+    WHERE v.kind <> 'return' AND v.started_on <= %(on)s::date {child_filter_v}
+    GROUP BY v.child_id, v.parent_id
+),
+extra_pairs AS (
+    -- Visits and plans are few: fold them into the event pairs after the big aggregate.
+    SELECT child_id, parent_id, max(last_day) AS last_day,
+           sum(last_30) AS last_30, sum(last_90) AS last_90
+    FROM (
+        SELECT * FROM visit_pairs
+        UNION ALL
+        SELECT p.child_id, p.parent_id, NULL::date, 0::bigint, 0::bigint
+        FROM connection_contactplan p WHERE TRUE {child_filter_p}
+    ) AS u
+    GROUP BY child_id, parent_id
+),
+pairs AS (
+    SELECT COALESCE(e.child_id, x.child_id) AS child_id,
+           COALESCE(e.parent_id, x.parent_id) AS parent_id,
+           GREATEST(e.last_day, x.last_day) AS last_day,
+           (COALESCE(e.last_30, 0) + COALESCE(x.last_30, 0))::int AS last_30,
+           (COALESCE(e.last_90, 0) + COALESCE(x.last_90, 0))::int AS last_90
+    FROM event_pairs e
+    FULL JOIN extra_pairs x ON x.child_id = e.child_id AND x.parent_id = e.parent_id
+)
+SELECT pairs.child_id, pairs.parent_id, pairs.last_day,
+       %(on)s::date - pairs.last_day AS days_since_last,
+       pairs.last_30, pairs.last_90, plan.contacts_per_30_days AS plan_per_30
+FROM pairs
+LEFT JOIN connection_contactplan plan
+       ON plan.child_id = pairs.child_id AND plan.parent_id = pairs.parent_id
+"""
+
+# One pass over the remittances grouped by household alone: each of the 12 months is a
+# FILTERed sum, so no (household, month) groups are built; sums of squares and of x times
+# the month give the variation and the least-squares slope. Amounts are summed as whole
+# cents (bigint: exact, and the cheapest aggregate state), converted with the same
+# half-up rounding to the cent as `currency.RateTable.convert`. The per-household steps are
+# MATERIALIZED: inlined, PostgreSQL would repeat each sum in every expression using it.
+_MONTHS = ",\n".join(f"           sum(r.cents) FILTER (WHERE r.x = {x}) AS m{x}" for x in range(12))
+_M = [f"COALESCE(m{x}, 0)" for x in range(12)]  # cents
+_S3 = " + ".join(_M[9:])
+_S6 = " + ".join(_M[6:])
+_S12 = " + ".join(_M)
+_SQ = " + ".join(f"({m})::float8 ^ 2" for m in _M)  # only for the ratio: float is enough
+_SXY = " + ".join(f"{x} * {m}" for x, m in enumerate(_M) if x)
+_WITH = " + ".join(f"({m} > 0)::int" for m in _M)
+
+REMITTANCE_SQL = f"""
+WITH params AS (
+    SELECT %(on)s::date AS on_day,
+           date_trunc('month', %(on)s::date)::date AS this_month,
+           (date_trunc('month', %(on)s::date) - interval '12 months')::date AS first_month
+),
+months AS (
+    -- The 12 complete months, numbered 0 to 11: x comes from an equality join, once a row.
+    SELECT (p.first_month + make_interval(months => k))::date AS month, k AS x
+    FROM params p CROSS JOIN generate_series(0, 11) AS k
+),
+first_rates AS (
+    SELECT currency, min("on") AS first_on
+    FROM connection_exchangerate WHERE home_currency = %(home)s GROUP BY currency
+),
+currency_rates AS (
+    -- One row per currency: the rate of each day of the 12 months (the latest on or before
+    -- it) in an array of whole hundred-millionths, so a remittance finds its rate by
+    -- subscript after joining one of a handful of rows.
+    SELECT c.currency, c.first_on, p.first_month AS base_day,
+           array_agg(
+               ((SELECT r.rate FROM connection_exchangerate r
+                  WHERE r.currency = c.currency AND r.home_currency = %(home)s
+                        AND r."on" <= d::date
+                  ORDER BY r."on" DESC LIMIT 1) * 100000000)::bigint
+               ORDER BY d
+           ) AS rates
+    FROM first_rates c CROSS JOIN params p,
+         generate_series(p.first_month, p.this_month, interval '1 day') AS d
+    GROUP BY c.currency, c.first_on, p.first_month
+),
+remitted AS (
+    SELECT r.household_id, r.received_on, m.x,
+           r.currency <> %(home)s AND (cr.first_on IS NULL OR r.received_on < cr.first_on)
+               AS missing_rate,
+           CASE WHEN r.currency = %(home)s THEN (r.amount * 100)::bigint
+                WHEN m.x IS NULL THEN NULL
+                ELSE round(r.amount * cr.rates[r.received_on - cr.base_day + 1] / 1000000)::bigint
+           END AS cents
+    FROM connection_remittance r
+    LEFT JOIN currency_rates cr ON cr.currency = r.currency
+    LEFT JOIN months m ON m.month = date_trunc('month', r.received_on)::date
+    WHERE r.received_on <= %(on)s::date {{household_filter}}
+),
+by_household AS MATERIALIZED (
+    SELECT r.household_id, max(r.received_on) AS last_day,
+           bool_or(r.missing_rate) AS missing_rate,
+{_MONTHS}
+    FROM remitted r GROUP BY r.household_id
+),
+sums AS MATERIALIZED (
+    SELECT household_id, last_day, missing_rate,
+           {_S3} AS s3,
+           {_S6} AS s6,
+           {_S12} AS s12,
+           {_SQ} AS sq,
+           {_SXY} AS sxy,
+           {_WITH} AS months_with
+    FROM by_household
+),
+measured AS MATERIALIZED (
+    SELECT household_id, last_day, missing_rate,
+           round(s3::numeric / 300, 2) AS average_3,
+           round(s6::numeric / 600, 2) AS average_6,
+           round(s12::numeric / 1200, 2) AS average_12,
+           months_with::int AS months_with_remittance_12,
+           CASE WHEN s12 = 0 THEN NULL
+                ELSE sqrt(greatest(sq / 12 - (s12::float8 / 12) ^ 2, 0)) / (s12::float8 / 12)
+           END AS coefficient_of_variation_12,
+           (12 * sxy - {_SUM_X} * s12)::float8 / {_SLOPE_DENOMINATOR} / 100 AS slope_12,
+           s12
+    FROM sums
+)
+SELECT household_id, last_day, missing_rate, average_3, average_6, average_12,
+       months_with_remittance_12, coefficient_of_variation_12, slope_12,
+       CASE WHEN s12 = 0 THEN 'none'
+            WHEN slope_12 * 11 / (s12::float8 / 1200) > %(band)s THEN 'rising'
+            WHEN slope_12 * 11 / (s12::float8 / 1200) < -%(band)s THEN 'falling'
+            ELSE 'stable' END AS trend_12,
+       (extract(year FROM age(%(on)s::date, last_day)) * 12
+        + extract(month FROM age(%(on)s::date, last_day)))::int AS months_since_last
+FROM measured
+"""  # noqa: S608
+
+
+def _filter(column: str, ids: Sequence[int] | None) -> str:
+    return f"AND {column} = ANY(%(ids)s)" if ids is not None else ""
+
+
+def contact_measures_sql(child_ids: Sequence[int] | None = None) -> str:
+    return CONTACT_SQL.format(
+        child_filter_e=_filter("e.child_id", child_ids),
+        child_filter_v=_filter("v.child_id", child_ids),
+        child_filter_p=_filter("p.child_id", child_ids),
+    )
+
+
+def remittance_measures_sql(household_ids: Sequence[int] | None = None) -> str:
+    return REMITTANCE_SQL.format(household_filter=_filter("r.household_id", household_ids))
+
+
+def contact_params(on: dt.date, ids: Sequence[int] | None = None) -> dict[str, Any]:
+    return {"on": on, "tz": str(conf.local_zone()), "ids": list(ids) if ids else None}
+
+
+def remittance_params(on: dt.date, ids: Sequence[int] | None = None) -> dict[str, Any]:
+    return {
+        "on": on,
+        "home": conf.home_currency(),
+        "band": float(conf.trend_band()),
+        "ids": list(ids) if ids else None,
+    }
+
+
+@contextmanager
+def tuned() -> Iterator[None]:
+    """A transaction in which these queries may use `KINLINK_BULK_WORK_MEM` (256MB) to
+    aggregate a million groups in memory rather than spill them to disk."""
+    if connection.vendor != "postgresql":
+        raise NotImplementedError("the set-based measures need PostgreSQL")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('work_mem', %s, true)", [conf.bulk_work_mem()])
+        yield
+
+
+def _rows(sql: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    with tuned(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def contact_measures(on: dt.date, child_ids: Sequence[int] | None = None) -> list[dict[str, Any]]:
+    """Contact measures per (child, parent), for the given children or all."""
+    return _rows(contact_measures_sql(child_ids), contact_params(on, child_ids))
+
+
+def remittance_measures(
+    on: dt.date, household_ids: Sequence[int] | None = None
+) -> list[dict[str, Any]]:
+    """Remittance measures per household, for the given households or all."""
+    return _rows(remittance_measures_sql(household_ids), remittance_params(on, household_ids))

@@ -1,0 +1,182 @@
+"""Screening many children at once gives the same answers as screening each on its page, and
+screening the whole registry is a background job within the starter's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django_tasks_db.management.commands import db_worker
+
+from kinlink.accounts.services import user_create
+from kinlink.assessment import batch, services
+from kinlink.assessment.models import Screening
+from kinlink.assessment.screening import engine, storage
+from kinlink.assessment.screening.rules import current_rule_set
+from kinlink.assessment.tasks import screen_registry_start
+from kinlink.audit.models import AuditEntry
+from kinlink.jobs.models import Job
+from kinlink.registry.derived import child_status
+from kinlink.registry.models import AwayParents, Child
+
+from .conftest import TODAY, ago
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def varied(family, caseworker_a, health_worker_a):
+    """Children covering every branch of the built-in providers."""
+    kids = [
+        family.child(mother="away", father="away", mother_left=ago(months=20)),
+        family.child(mother="dead", father="away", age=4),
+        family.child(mother="home", father="away", functioning={"seeing": "a_lot"}),
+        family.child(mother=None, father="away"),
+        family.child(mother=None, father=None, functioning={"hearing": "some"}),
+        family.child(mother="away", father="home", mother_left=ago(days=20)),
+        family.child(),
+    ]
+    family.alone(kids[0])
+    family.carer(kids[1], age=75)
+    family.carer(kids[2], age=50, health="severe")
+    family.carer(kids[3], age=None)
+    family.carer(kids[5], age=60, health="none")
+    services.measurement_record(
+        child=kids[1],
+        user=health_worker_a,
+        measured_on=ago(days=5),
+        weight_kg="11",
+        height_cm="90",
+        measure="standing",
+    )
+    services.domain_assessment_record(
+        child=kids[2],
+        user=caseworker_a,
+        domain="protection",
+        assessed_on=ago(days=3),
+        answers={"concerns": ["neglect"]},
+        summary="",
+    )
+    for domain, answers in (
+        ("education", {"enrolled": "yes", "attendance_percent": 70, "grades": "stable"}),
+        ("social_protection", {"assistance": "dropped"}),
+        ("protection", {"none_observed": True}),
+    ):
+        services.domain_assessment_record(
+            child=kids[6],
+            user=caseworker_a,
+            domain=domain,
+            assessed_on=ago(days=2),
+            answers=answers,
+            summary="",
+        )
+    return kids
+
+
+def test_the_set_based_path_agrees_with_the_child_by_child_path(varied, caseworker_a):
+    rules = current_rule_set()
+    ids = [c.pk for c in varied]
+    counts = batch.screen_children(
+        Child.objects.filter(pk__in=ids), on=TODAY, rule_set=rules, user=caseworker_a, chunk_size=3
+    )
+    assert counts["children"] == len(varied)
+    stored = {s.child_id: s for s in Screening.objects.filter(child_id__in=ids)}
+    decoded = storage.decode_many(stored.values())
+    for child in varied:
+        single = engine.screen_one(child, TODAY, rules)
+        bulk = stored[child.pk]
+        for code, entry in single.factors.items():
+            assert decoded[bulk.pk][code] == entry, (child.given_name, code)
+        assert (bulk.score, bulk.suggested_level, bulk.possible_level, bulk.unknown_count) == (
+            single.score,
+            single.level,
+            single.possible_level,
+            single.unknown_count,
+        )
+
+
+def test_the_parents_facts_agree_with_the_registry_derivation(varied):
+    rules = current_rule_set()
+    for child in varied:
+        status = child_status(child, TODAY)
+        factors = engine.screen_one(child, TODAY, rules).factors
+        mother_away = factors["mother_away"]["state"] == "present"
+        assert mother_away == status.away.mother_away
+        if status.away.away_parents == AwayParents.BOTH:
+            assert factors["both_parents_away"]["state"] == "present"
+        if status.child_headed or status.elderly_sole_caregiver:
+            assert factors["caregiver_capacity"]["state"] == "present"
+
+
+def test_a_screen_of_a_whole_large_registry_leaves_child_by_child_facts_unknown(
+    varied, caseworker_a
+):
+    batch.screen_children(
+        Child.objects.filter(pk=varied[0].pk),
+        on=TODAY,
+        rule_set=current_rule_set(),
+        user=caseworker_a,
+        per_child=False,
+    )
+    factors = storage.decode(Screening.objects.get(child=varied[0]))
+    assert factors["no_parent_contact"]["state"] == "unknown"
+    assert "child by child" in factors["no_parent_contact"]["msg"]
+    assert factors["both_parents_away"]["state"] == "present"  # set-based facts still read
+
+
+def test_each_chunk_is_audited_once_with_its_range_of_children(varied, caseworker_a):
+    before = AuditEntry.objects.filter(object_type="assessment.screening").count()
+    batch.screen_children(
+        Child.objects.all(), on=TODAY, rule_set=current_rule_set(), user=caseworker_a, chunk_size=4
+    )
+    entries = AuditEntry.objects.filter(object_type="assessment.screening").order_by("seq")[before:]
+    assert [e.extra["children"] for e in entries] == [4, 3]
+    assert entries[0].extra["first_child"] == varied[0].pk
+
+
+def run_worker() -> None:
+    # The worker closes "old" connections between tasks, which inside a test's transaction
+    # would close the test's own connection (as tests/jobs/conftest.py explains).
+    with mock.patch.object(db_worker, "close_old_connections"):
+        call_command(
+            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
+        )
+
+
+def test_a_supervisor_screens_every_child_in_scope_as_a_background_job(county, varied, child_b):
+    township_supervisor = user_create(
+        username="sup_a", password="x" * 12, role="supervisor", scope=county.township_a
+    )
+    job = screen_registry_start(user=township_supervisor)
+    assert job.status == Job.Status.QUEUED
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED, job.message
+    assert job.message == f"Screened {len(varied)} of {len(varied)} children."
+    screened = set(Screening.objects.filter(job=job).values_list("child_id", flat=True))
+    assert screened == {c.pk for c in varied}  # child_b lives in township B
+    assert sum(job.result[level] for level in ("high", "medium", "low")) == len(varied)
+
+
+def test_a_caseworker_cannot_screen_the_whole_registry(varied, caseworker_a):
+    job = screen_registry_start(user=caseworker_a)
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED
+    assert "supervisor" in job.message
+    assert not Screening.objects.exists()
+
+
+def test_a_rerun_resumes_after_the_last_child_screened(varied, supervisor):
+    job = screen_registry_start(user=supervisor, on=dt.date.today())
+    first = varied[:3]
+    batch.screen_children(
+        Child.objects.filter(pk__in=[c.pk for c in first]),
+        on=TODAY,
+        rule_set=current_rule_set(),
+        user=supervisor,
+        job_id=job.pk,
+    )
+    assert batch.resume_after(job.pk) == first[-1].pk
