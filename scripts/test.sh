@@ -21,4 +21,4 @@ $BIN/pytest -n 2 -p no:cacheprovider "$@"
 
 echo "== PostgreSQL"
 PG_URL="${KINLINK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/kinlink}"
-DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -p no:cacheprovider -m "not browser" "$@"
+DATABASE_URL="$PG_URL" $BIN/pytest -n 2 -p no:cacheprovider -m "not browser and not spark" "$@"

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "kinlink.assessment",
     "kinlink.guardianship",
     "kinlink.connection",
+    "kinlink.casework",
     "kinlink.demo",
 ]
 

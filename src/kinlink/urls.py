@@ -12,5 +12,7 @@ urlpatterns = [
     path("guardianship/", include("kinlink.guardianship.urls")),
     path("verify/", include("kinlink.guardianship.public_urls")),  # public: no login
     path("connection/", include("kinlink.connection.urls")),
+    path("casework/", include("kinlink.casework.urls")),
+    path("identification/", include("kinlink.identification.urls")),
     path("api/v1/", include("kinlink.api_urls")),
 ]

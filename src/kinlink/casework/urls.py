@@ -1,0 +1,4 @@
+"""Casework pages: cases, plans, referrals, follow-up, groups, my work."""
+
+app_name = "casework"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Identification pages: imports, linkage review, worklists and coverage."""
+
+app_name = "identification"
+urlpatterns: list = []
