@@ -4,6 +4,7 @@ screening the whole registry is a background job within the starter's scope."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from unittest import mock
 
 import pytest
@@ -17,9 +18,11 @@ from kinlink.assessment.screening import engine, storage
 from kinlink.assessment.screening.rules import current_rule_set
 from kinlink.assessment.tasks import screen_registry_start
 from kinlink.audit.models import AuditEntry
+from kinlink.connection import services as connection
+from kinlink.connection.conf import local_zone
 from kinlink.jobs.models import Job
 from kinlink.registry.derived import child_status
-from kinlink.registry.models import AwayParents, Child
+from kinlink.registry.models import AwayParents, Child, Relationship
 
 from .conftest import TODAY, ago
 
@@ -110,20 +113,57 @@ def test_the_parents_facts_agree_with_the_registry_derivation(varied):
             assert factors["caregiver_capacity"]["state"] == "present"
 
 
-def test_a_screen_of_a_whole_large_registry_leaves_child_by_child_facts_unknown(
+def _parent(child, kind):
+    return Relationship.objects.get(child=child, kind=kind).adult
+
+
+def _call(child, parent, day):
+    connection.contact_record(
+        child=child,
+        parent=parent,
+        happened_at=dt.datetime.combine(day, dt.time(12)).replace(tzinfo=local_zone()),
+        channel="video",
+        reported_by="caregiver",
+    )
+
+
+def test_contact_and_remittance_facts_are_read_set_based_and_agree_with_the_childs_page(
     varied, caseworker_a
 ):
+    both_away, _, father_away, *_ = varied
+    _call(both_away, _parent(both_away, "mother"), ago(days=45))  # silent for 45 days
+    _call(father_away, _parent(father_away, "father"), ago(days=3))
+    for months in range(5, 17):  # monthly, then nothing for the last five months
+        connection.remittance_record(
+            household=father_away.household,
+            sender=_parent(father_away, "father"),
+            amount=Decimal("800"),
+            currency="CNY",
+            received_on=ago(months=months),
+            channel="mobile",
+            reported_by="caregiver",
+        )
+    rules = current_rule_set()
+    ids = [c.pk for c in varied]
+    # Without the child-by-child path: the connection facts must come from the chunk query.
     batch.screen_children(
-        Child.objects.filter(pk=varied[0].pk),
+        Child.objects.filter(pk__in=ids),
         on=TODAY,
-        rule_set=current_rule_set(),
+        rule_set=rules,
         user=caseworker_a,
         per_child=False,
+        chunk_size=4,
     )
-    factors = storage.decode(Screening.objects.get(child=varied[0]))
-    assert factors["no_parent_contact"]["state"] == "unknown"
-    assert "child by child" in factors["no_parent_contact"]["msg"]
-    assert factors["both_parents_away"]["state"] == "present"  # set-based facts still read
+    stored = {s.child_id: s for s in Screening.objects.filter(child_id__in=ids)}
+    decoded = storage.decode_many(stored.values())
+    for child in varied:
+        single = engine.screen_one(child, TODAY, rules).factors
+        bulk = decoded[stored[child.pk].pk]
+        for code in ("no_parent_contact", "remittances_stopped"):
+            assert bulk[code] == single[code], (child.given_name, code)
+    assert decoded[stored[both_away.pk].pk]["no_parent_contact"]["state"] == "present"
+    assert decoded[stored[father_away.pk].pk]["no_parent_contact"]["state"] == "absent"
+    assert decoded[stored[father_away.pk].pk]["remittances_stopped"]["state"] == "present"
 
 
 def test_each_chunk_is_audited_once_with_its_range_of_children(varied, caseworker_a):

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +16,7 @@ from kinlink.connection import conf
 from kinlink.connection.models import (
     Channel,
     Initiator,
+    MessageChannel,
     Quality,
     Reporter,
     TransferChannel,
@@ -206,3 +208,22 @@ class ExchangeRateForm(forms.Form):
 
     def clean_currency(self) -> str:
         return self.cleaned_data["currency"].strip().upper()
+
+
+class MessagingConsentForm(forms.Form):
+    opted_in = forms.BooleanField(
+        label=_("Agrees to receive reminders"),
+        required=False,
+        help_text=_(
+            "Only with the person's own agreement. Reminders never mention the child's case."
+        ),
+    )
+    channel = forms.ChoiceField(label=_("Send by"), choices=MessageChannel.choices)
+    address = forms.CharField(label=_("Email address or phone number"), max_length=254)
+    language = forms.ChoiceField(label=_("Language of the reminders"), choices=())
+    quiet_from = forms.TimeField(label=_("Quiet hours from"), widget=TimeInput())
+    quiet_until = forms.TimeField(label=_("Quiet hours until"), widget=TimeInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [(code, _(name)) for code, name in settings.LANGUAGES]

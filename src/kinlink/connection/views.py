@@ -28,10 +28,12 @@ from kinlink.connection.forms import (
     ContactPlanForm,
     ExchangeRateForm,
     MeansForm,
+    MessagingConsentForm,
     RemittanceForm,
     VisitForm,
 )
-from kinlink.connection.models import ExchangeRate, MeansDeclaration, Remittance
+from kinlink.connection.messaging import messaging_consent_set
+from kinlink.connection.models import ExchangeRate, MeansDeclaration, MessagingConsent, Remittance
 from kinlink.connection.rules import Measure, RuleFileError, programmes_in_force
 from kinlink.core.dates import today
 from kinlink.registry import access
@@ -160,6 +162,49 @@ def visit_add(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "connection/form.html",
         {"form": form, "child": child, "title": _("Record a visit or return")},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def messaging_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """An adult's opt-in to reminders: channel, address, language and quiet hours."""
+    adult = access.adult_for_user(request.user, pk)
+    if not access.can_read(request.user, Group.FAMILY):
+        raise Http404
+    if request.method == "POST" and not access.can_edit(request.user, Group.FAMILY):
+        raise Http404
+    consent = MessagingConsent.objects.filter(adult=adult).first()
+    initial: dict[str, Any] = {"language": "zh-hans", "quiet_from": "21:00", "quiet_until": "08:00"}
+    if consent is not None:
+        initial = {
+            field: getattr(consent, field)
+            for field in ("opted_in", "channel", "address", "language", "quiet_from", "quiet_until")
+        }
+    elif adult.phone:
+        initial.update(channel="sms", address=adult.phone)
+    form = MessagingConsentForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid() and save_with(
+            form,
+            messaging_consent_set,
+            adult=adult,
+            recorded_by=request.user,
+            **form.cleaned_data,
+        ):
+            messages.success(request, _("The choice about reminders was saved."))
+            return redirect("connection:messaging_consent", pk=adult.pk)
+    else:
+        audit_view(adult, fields=["messaging_consent"])
+    return render(
+        request,
+        "connection/messaging_consent.html",
+        {
+            "form": form,
+            "adult": adult,
+            "consent": consent,
+            "can_edit": access.can_edit(request.user, Group.FAMILY),
+        },
     )
 
 

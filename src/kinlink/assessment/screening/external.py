@@ -6,11 +6,12 @@ the app is installed and the module importable (`importlib.util.find_spec`); oth
 factor is unknown for every child, with what to collect. These are fallbacks: an app that
 registers its own provider (from its `AppConfig.ready()`) replaces them.
 
-- connection: `kinlink.connection.alerts.alerts_for_child(child, on)`. An alert `no_contact`
-  makes no_parent_contact present; with a parent away and no such alert the contact log says
-  there was contact (or the departure is recent), so it is absent. An alert `remittance_stopped`
-  or `remittance_fell` makes remittances_stopped present; without one it stays unknown, because
-  the alerts cannot tell "money arrives" from "nothing was recorded". Child by child only.
+- connection: `kinlink.connection.alerts.alerts_for_child(child, on)`, and for a chunk of
+  children `alerts_for_children(children, on)`. An alert `no_contact` makes no_parent_contact
+  present; with a parent away and no such alert the contact log says there was contact (or the
+  departure is recent), so it is absent. An alert `remittance_stopped` or `remittance_fell`
+  makes remittances_stopped present; without one it stays unknown, because the alerts cannot
+  tell "money arrives" from "nothing was recorded".
 - guardianship: `kinlink.guardianship.selectors.covered(children, on)`, set-based. A child with a
   declaration or appointment in force has a registered guardian; one without, and with no
   parent at home, has none; a parent at home is the child's guardian.
@@ -103,11 +104,10 @@ def _connection_alerts(child: Child, on: dt.date) -> Any:
     return module.alerts_for_child(child, on)
 
 
-def no_parent_contact(child: Child, on: dt.date, params: Mapping[str, Any]) -> Result:
-    alert = _alert(_connection_alerts(child, on), NO_CONTACT_CODES)
+def contact_verdict(alerts: Any, facts: ParentFacts) -> Result:
+    alert = _alert(alerts, NO_CONTACT_CODES)
     if alert is not None:
         return Known(True, str(_field(alert, "message") or N_("No contact with a parent.")))
-    facts = builtin.parent_facts(child, on)
     if AWAY in (facts.mother, facts.father):
         return CONTACT_RECENT
     if None in (facts.mother, facts.father):
@@ -115,11 +115,41 @@ def no_parent_contact(child: Child, on: dt.date, params: Mapping[str, Any]) -> R
     return builtin.NOBODY_AWAY
 
 
-def remittances_stopped(child: Child, on: dt.date, params: Mapping[str, Any]) -> Result:
-    alert = _alert(_connection_alerts(child, on), REMITTANCE_CODES)
+def remittance_verdict(alerts: Any) -> Result:
+    alert = _alert(alerts, REMITTANCE_CODES)
     if alert is not None:
         return Known(True, str(_field(alert, "message") or N_("Remittances stopped.")))
     return NO_REMITTANCE_ALERT
+
+
+def no_parent_contact(child: Child, on: dt.date, params: Mapping[str, Any]) -> Result:
+    return contact_verdict(_connection_alerts(child, on), builtin.parent_facts(child, on))
+
+
+def remittances_stopped(child: Child, on: dt.date, params: Mapping[str, Any]) -> Result:
+    return remittance_verdict(_connection_alerts(child, on))
+
+
+def _chunk_alerts(chunk: Chunk) -> dict[int, Any]:
+    def compute() -> dict[int, Any]:
+        module = importlib.import_module(CONNECTION[1])
+        children = Child.objects.filter(pk__gte=chunk.first, pk__lte=chunk.last)
+        return module.alerts_for_children(children, chunk.on)
+
+    return chunk.shared("connection_alerts", compute)
+
+
+def no_parent_contact_batch(chunk: Chunk, params: Mapping[str, Any]) -> dict[int, Result]:
+    alerts = _chunk_alerts(chunk)
+    facts = builtin.parent_facts_batch(chunk)
+    return {
+        pk: contact_verdict(alerts.get(pk), facts.get(pk, builtin.NO_PARENTS)) for pk in chunk.ids
+    }
+
+
+def remittances_stopped_batch(chunk: Chunk, params: Mapping[str, Any]) -> dict[int, Result]:
+    alerts = _chunk_alerts(chunk)
+    return {pk: remittance_verdict(alerts.get(pk)) for pk in chunk.ids}
 
 
 # Guardianship ----------------------------------------------------------------------------
@@ -170,11 +200,15 @@ def no_legal_guardian_batch(chunk: Chunk, params: Mapping[str, Any]) -> dict[int
 
 def register_all() -> None:
     if available(*CONNECTION):
-        # Child by child: the connection app publishes no set-based function yet (see
-        # docs/assessment.md); a registry-wide screen above the per-child limit leaves these
-        # two factors unknown rather than spend hours.
-        register("no_parent_contact", no_parent_contact, fallback=True)
-        register("remittances_stopped", remittances_stopped, fallback=True)
+        register(
+            "no_parent_contact", no_parent_contact, batch=no_parent_contact_batch, fallback=True
+        )
+        register(
+            "remittances_stopped",
+            remittances_stopped,
+            batch=remittances_stopped_batch,
+            fallback=True,
+        )
     else:
         single, batch = _constant(COLLECT_CONTACT)
         register("no_parent_contact", single, batch=batch, fallback=True)
