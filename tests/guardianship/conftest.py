@@ -111,3 +111,40 @@ def make_registered(
         registered_on=on,
         reference="GZ-2025-0001",
     )
+
+
+def make_plan(actor, fam: Family, *, parent: Adult | None = None, **values):
+    """A pre-departure plan: the father (unless told otherwise) leaves for Shenzhen in a month."""
+    from kinlink.guardianship.models import PreDeparturePlan
+
+    values.setdefault("departure_on", today() + dt.timedelta(days=30))
+    values.setdefault("destination", "广东省深圳市")
+    values.setdefault("language", "zh-hans")
+    plan: PreDeparturePlan = services.plan_create(
+        actor=actor, child=fam.child, parent=parent or fam.father, **values
+    )
+    return plan
+
+
+def fill_plan(actor, fam: Family, plan):
+    """Every arrangement recorded: contact, school, health, two emergency contacts."""
+    plan = services.plan_update(
+        actor=actor,
+        plan=plan,
+        contact_frequency="weekly",
+        contact_channel="video",
+        contact_note="每周日晚上视频。",
+        school_signatory=fam.grandmother,
+        insurance_scheme="resident",
+        insurance_card_holder=fam.grandmother,
+        treatment_consent_by=fam.grandmother,
+    )
+    services.plan_set_emergency_contacts(
+        actor=actor,
+        plan=plan,
+        contacts=[
+            services.ContactInput(name="王芳", relationship="姑姑", phone="139 1234 5679"),
+            services.ContactInput(name="张医生", relationship="村医", phone="13700137000"),
+        ],
+    )
+    return plan

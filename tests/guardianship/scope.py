@@ -10,6 +10,7 @@ from kinlink.guardianship.models import (
     BestInterestsAssessment,
     CourtReferral,
     Declaration,
+    PreDeparturePlan,
 )
 from kinlink.registry.models import Adult, Child
 
@@ -21,6 +22,7 @@ ROUTE_MODELS = {
     "guardianship/assessments/<int:pk>": BestInterestsAssessment,
     "guardianship/appointments/<int:pk>": Appointment,
     "guardianship/court/<int:pk>": CourtReferral,
+    "guardianship/pre-departure/<int:pk>": PreDeparturePlan,
     "guardianship/children/<int:pk>": Child,
 }
 
@@ -71,7 +73,16 @@ def guardianship_records(child: Child, parent: Adult, user) -> dict[type, int]:
         reasons="-",
         attempts="-",
     )
+    plan = PreDeparturePlan.objects.create(
+        child=child,
+        parent=parent,
+        parent_kind="father",
+        departure_on=on,
+        destination="-",
+        created_by=user,
+    )
     return {
+        PreDeparturePlan: plan.pk,
         Declaration: decl.pk,
         BestInterestsAssessment: bia.pk,
         Appointment: appt.pk,

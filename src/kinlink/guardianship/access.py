@@ -18,6 +18,7 @@ from kinlink.guardianship.models import (
     BestInterestsAssessment,
     CourtReferral,
     Declaration,
+    PreDeparturePlan,
 )
 from kinlink.registry.access import Group, can_read, child_for_user, children_visible_to
 from kinlink.registry.models import Child
@@ -42,6 +43,11 @@ MAY: dict[str, frozenset[str]] = {
     "court.refer": OFFICER,
     "court.record": OFFICER,
     "court.follow_up": CASEWORK,
+    # Before a parent leaves: the plan, its checklist, the family pack and its handover are
+    # work done with the family, like drafting the declaration.
+    "pre_departure.plan": CASEWORK,
+    "pre_departure.print": CASEWORK,
+    "pre_departure.give": CASEWORK,
 }
 
 
@@ -128,3 +134,22 @@ def referral_for_user(user: User, referral_id: object) -> CourtReferral:
     if referral is None:
         raise Http404
     return referral
+
+
+def plan_for_user(user: User, plan_id: object) -> PreDeparturePlan:
+    plan = (
+        PreDeparturePlan.objects.filter(pk=_pk(plan_id), child__in=children_for_guardianship(user))
+        .select_related(
+            "child",
+            "child__home_village",
+            "child__school",
+            "parent",
+            "school_signatory",
+            "insurance_card_holder",
+            "treatment_consent_by",
+        )
+        .first()
+    )
+    if plan is None:
+        raise Http404
+    return plan

@@ -49,3 +49,15 @@ def document_languages() -> tuple[str, str]:
 def public_url() -> str:
     """The site's address as printed under the QR code, when set (else taken from the request)."""
     return str(getattr(settings, "KINLINK_PUBLIC_URL", "")).rstrip("/")
+
+
+def pre_departure_grace_days() -> int:
+    """A plan may be written up this many days after the parent has left (its family pack is
+    still worth giving); a departure further in the past is refused: the child is then a case
+    for step two, not for pre-departure planning."""
+    return _get("KINLINK_PRE_DEPARTURE_GRACE_DAYS", 14)
+
+
+def emergency_contacts_max() -> int:
+    """How many emergency contacts a family pack lists."""
+    return _get("KINLINK_PRE_DEPARTURE_EMERGENCY_CONTACTS", 4)

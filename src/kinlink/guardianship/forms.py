@@ -17,13 +17,19 @@ from kinlink.guardianship.models import (
     BestInterestsAssessment,
     CaregiverCapacity,
     CareOption,
+    ContactChannel,
+    ContactFrequency,
     CourtOutcome,
     EndReason,
+    InsuranceScheme,
+    MarkState,
+    PackLanguage,
     Power,
     ReferralKind,
     Registration,
     Siblings,
 )
+from kinlink.guardianship.services import ContactInput
 from kinlink.places.selectors import area_choices
 from kinlink.registry.access import adults_visible_to
 from kinlink.registry.forms import DateInput
@@ -339,3 +345,145 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 3}))
     next_on = forms.DateField(label=_("Next visit"), widget=DateInput(), required=False)
     close = forms.BooleanField(label=_("Follow-up is complete"), required=False)
+
+
+# Before a parent leaves ------------------------------------------------------------------------
+
+
+def _parents(adults: list[Adult], child: Child) -> list[Adult]:
+    return [
+        a
+        for a in adults
+        if any(
+            r.child_id == child.pk and r.kind in Relationship.PARENT_KINDS
+            for r in a.relationships.all()
+        )
+    ]
+
+
+def _blank(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [("", "—"), *choices]
+
+
+class PlanForm(forms.Form):
+    """The plan's fields; the people are chosen among the child's family."""
+
+    parent = forms.Field(label=_("Parent who is leaving"))
+    departure_on = forms.DateField(label=_("Planned departure"), widget=DateInput())
+    destination = forms.CharField(label=_("Destination"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("The family's language"),
+        choices=PackLanguage.choices,
+        help_text=_("The family pack is printed in this language."),
+    )
+    contact_frequency = forms.ChoiceField(
+        label=_("How often the parent will be in touch"),
+        choices=_blank(ContactFrequency.choices),
+        required=False,
+    )
+    contact_channel = forms.ChoiceField(
+        label=_("How"), choices=_blank(ContactChannel.choices), required=False
+    )
+    contact_note = forms.CharField(
+        label=_("More about contact"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("For example: the child calls on Sunday evenings; video on holidays."),
+    )
+    school_name = forms.CharField(label=_("School"), max_length=200, required=False)
+    school_signatory = forms.Field(label=_("Who signs school papers"), required=False)
+    school_note = forms.CharField(
+        label=_("More about school"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    insurance_scheme = forms.ChoiceField(
+        label=_("Health insurance"), choices=_blank(InsuranceScheme.choices), required=False
+    )
+    insurance_card_holder = forms.Field(label=_("Who keeps the insurance card"), required=False)
+    treatment_consent_by = forms.Field(label=_("Who consents to treatment"), required=False)
+    health_note = forms.CharField(
+        label=_("More about health"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Medicines, allergies, the clinic the child goes to."),
+    )
+
+    def __init__(self, *args: Any, user: User, child: Child, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        adults = family_adults(user, child)
+        self.fields["parent"] = AdultChoiceField(
+            _parents(adults, child), child, label=_("Parent who is leaving")
+        )
+        for name in ("school_signatory", "insurance_card_holder", "treatment_consent_by"):
+            self.fields[name] = AdultChoiceField(
+                adults,
+                child,
+                label=self.fields[name].label,
+                required=False,
+                empty_value=None,
+                help_text=_("Someone who stays with the child."),
+            )
+
+
+class EmergencyContactsForm(forms.Form):
+    """A fixed number of rows (name, who, phone); empty rows are ignored."""
+
+    def __init__(self, *args: Any, rows: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        for n in range(1, rows + 1):
+            self.fields[f"name_{n}"] = forms.CharField(
+                label=_("Name (%(n)d)") % {"n": n}, max_length=100, required=False
+            )
+            self.fields[f"relationship_{n}"] = forms.CharField(
+                label=_("Who they are (%(n)d)") % {"n": n},
+                max_length=100,
+                required=False,
+                help_text=_("For example: aunt, neighbour, village doctor."),
+            )
+            self.fields[f"phone_{n}"] = forms.CharField(
+                label=_("Phone (%(n)d)") % {"n": n}, max_length=30, required=False
+            )
+
+    def contacts(self) -> list[ContactInput]:
+        data = self.cleaned_data
+        return [
+            ContactInput(
+                name=data.get(f"name_{n}", ""),
+                relationship=data.get(f"relationship_{n}", ""),
+                phone=data.get(f"phone_{n}", ""),
+            )
+            for n in range(1, self.rows + 1)
+        ]
+
+
+class ChecklistMarkForm(forms.Form):
+    item = forms.CharField(widget=forms.HiddenInput)
+    state = forms.ChoiceField(label=_("State"), choices=MarkState.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when the item does not apply: say why."),
+    )
+
+    def __init__(self, *args: Any, derived: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if derived:  # the declaration is done by registering it, not by a mark
+            self.fields["state"].choices = [
+                (s.value, s.label) for s in (MarkState.NOT_DONE, MarkState.NOT_APPLICABLE)
+            ]
+
+
+class HandoverForm(forms.Form):
+    given_on = forms.DateField(label=_("The pack was given on"), widget=DateInput())
+    given_to = forms.Field(label=_("Given to"))
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def __init__(self, *args: Any, user: User, child: Child, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"given_on": today()})
+        super().__init__(*args, **kwargs)
+        self.fields["given_to"] = AdultChoiceField(
+            family_adults(user, child), child, label=_("Given to")
+        )

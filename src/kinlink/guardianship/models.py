@@ -498,3 +498,178 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["visited_on", "pk"]
         verbose_name = _("follow-up visit")
+
+
+# Before a parent leaves (issue 6, item 5) ------------------------------------------------------
+# A plan is made with one parent who is about to leave and one child: siblings each get their
+# own plan, because what a child may feel and how to talk about it depends on the child's age.
+# What is on the checklist is data (`guardianship.checklist`); each item's mark is a row here.
+
+
+class PackLanguage(models.TextChoices):
+    """The language the family reads: the family pack is printed in it."""
+
+    CHINESE = "zh-hans", _("Chinese")
+    ENGLISH = "en", _("English")
+
+
+class ContactFrequency(models.TextChoices):
+    DAILY = "daily", _("Every day")
+    SEVERAL_A_WEEK = "several_week", _("Several times a week")
+    WEEKLY = "weekly", _("Once a week")
+    FORTNIGHTLY = "fortnightly", _("Every two weeks")
+    MONTHLY = "monthly", _("Once a month")
+
+
+class ContactChannel(models.TextChoices):
+    # The same vocabulary as the connection app's contact plans, so one can seed the other.
+    CALL = "call", _("Phone call")
+    VIDEO = "video", _("Video call")
+    MESSAGE = "message", _("Message")
+    VISIT = "visit", _("Visit in person")
+
+
+class InsuranceScheme(models.TextChoices):
+    RESIDENT = "resident", _("Basic medical insurance for residents (urban and rural)")
+    EMPLOYEE = "employee", _("Basic medical insurance for employees")
+    COMMERCIAL = "commercial", _("Commercial insurance")
+    NONE = "none", _("No health insurance")
+    OTHER = "other", _("Other")
+
+
+class MarkState(models.TextChoices):
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+    NOT_APPLICABLE = "n_a", _("Not applicable")
+
+
+class PreDeparturePlan(models.Model):
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="+", verbose_name=_("child")
+    )
+    parent = models.ForeignKey(
+        Adult, on_delete=models.PROTECT, related_name="+", verbose_name=_("parent leaving")
+    )
+    parent_kind = models.CharField(_("parent"), max_length=12)
+    departure_on = models.DateField(_("planned departure"))
+    destination = models.CharField(_("destination"), max_length=200)
+    language = models.CharField(
+        _("the family's language"),
+        max_length=7,
+        choices=PackLanguage.choices,
+        default=PackLanguage.CHINESE,
+    )
+    # The contact agreed with the child. The connection app's ContactPlan may later be seeded
+    # from these two fields; this app does not import connection (docs/guardianship.md).
+    contact_frequency = models.CharField(
+        _("how often the parent will be in touch"),
+        max_length=12,
+        choices=ContactFrequency.choices,
+        blank=True,
+    )
+    contact_channel = models.CharField(
+        _("how"), max_length=8, choices=ContactChannel.choices, blank=True
+    )
+    contact_note = models.TextField(_("more about contact"), blank=True)
+    school_name = models.CharField(_("school"), max_length=200, blank=True)
+    school_signatory = models.ForeignKey(
+        Adult,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who signs school papers"),
+    )
+    school_note = models.TextField(_("more about school"), blank=True)
+    insurance_scheme = models.CharField(
+        _("health insurance"), max_length=10, choices=InsuranceScheme.choices, blank=True
+    )
+    insurance_card_holder = models.ForeignKey(
+        Adult,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who keeps the insurance card"),
+    )
+    treatment_consent_by = models.ForeignKey(
+        Adult,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("who consents to treatment"),
+    )
+    health_note = models.TextField(_("more about health"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-departure_on", "-pk"]
+        verbose_name = _("pre-departure plan")
+        indexes = [models.Index(fields=["child", "departure_on"], name="predeparture_child_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class EmergencyContact(models.Model):
+    plan = models.ForeignKey(
+        PreDeparturePlan, on_delete=models.CASCADE, related_name="emergency_contacts"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField(_("name"), max_length=100)
+    relationship = models.CharField(_("who they are"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)  # E.164, see core.phones
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("emergency contact")
+
+
+class ChecklistMark(models.Model):
+    """A caseworker's mark on one checklist item of a plan (the item is a key in `checklist`)."""
+
+    plan = models.ForeignKey(PreDeparturePlan, on_delete=models.CASCADE, related_name="marks")
+    item = models.CharField(_("item"), max_length=30)
+    state = models.CharField(_("state"), max_length=8, choices=MarkState.choices)
+    note = models.TextField(_("note"), blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("checklist mark")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "item"], name="one_mark_per_plan_item"),
+        ]
+
+
+class PackHandover(models.Model):
+    """The family pack was given to someone: when, to whom, by whom, in which language."""
+
+    plan = models.ForeignKey(PreDeparturePlan, on_delete=models.PROTECT, related_name="handovers")
+    given_on = models.DateField(_("pack given on"))
+    given_to = models.ForeignKey(
+        Adult, on_delete=models.PROTECT, related_name="+", verbose_name=_("given to")
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("given by"),
+    )
+    language = models.CharField(_("language"), max_length=7, choices=PackLanguage.choices)
+    # The checklist as it stood when the pack was given: items resolved / items in all.
+    items_resolved = models.PositiveSmallIntegerField(default=0)
+    items_total = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("family pack handover")

@@ -28,6 +28,7 @@ from kinlink.guardianship.models import (
     CourtReferral,
     Declaration,
     DeclarationStatus,
+    PreDeparturePlan,
 )
 from kinlink.places.models import Place
 from kinlink.registry.derived import episodes_open_on
@@ -277,3 +278,29 @@ def in_scope_place(user: User, place_id: int | None) -> Place | None:
     if place_id is None or user.scope is None:
         return None
     return Place.objects.within(user.scope).filter(pk=place_id).first()
+
+
+# Before a parent leaves ------------------------------------------------------------------------
+
+
+def child_plans(child: Child) -> list[PreDeparturePlan]:
+    """The pre-departure plans for a child the caller fetched through access, latest first."""
+    return list(
+        PreDeparturePlan.objects.filter(child=child)
+        .select_related("parent")
+        .prefetch_related("handovers")
+    )
+
+
+def other_parent_away(plan: PreDeparturePlan, on: dt.date) -> bool:
+    """Whether the child's other living parent is away on the day (so both will be away)."""
+    return (
+        MigrationEpisode.objects.filter(
+            episodes_open_on(on),
+            adult__is_alive=True,
+            adult__relationships__child_id=plan.child_id,
+            adult__relationships__kind__in=Relationship.PARENT_KINDS,
+        )
+        .exclude(adult_id=plan.parent_id)
+        .exists()
+    )

@@ -10,17 +10,20 @@ transaction. Callers fetch records through `guardianship.access` first (scope is
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import User
 from kinlink.audit.models import Action
-from kinlink.audit.services import audit_change
+from kinlink.audit.services import audit_change, audit_record, object_type_of
 from kinlink.core.dates import age_in_years, today
+from kinlink.core.phones import normalise_phone
 from kinlink.guardianship import conf
 from kinlink.guardianship.access import may
 from kinlink.guardianship.codes import new_code
@@ -34,14 +37,23 @@ from kinlink.guardianship.models import (
     BestInterestsAssessment,
     CaregiverCapacity,
     CareOption,
+    ChecklistMark,
+    ContactChannel,
+    ContactFrequency,
     CourtOutcome,
     CourtReferral,
     Declaration,
     DeclarationStatus,
+    EmergencyContact,
     EndReason,
     FollowUp,
     Hearing,
+    InsuranceScheme,
+    MarkState,
+    PackHandover,
+    PackLanguage,
     Power,
+    PreDeparturePlan,
     ReferralKind,
     ReferralStatus,
     Registration,
@@ -893,3 +905,346 @@ def follow_up_add(
         ref.status = ReferralStatus.CLOSED
     _save(ref, before, action=Action.CHANGE)
     return visit
+
+
+# Before a parent leaves (issue 6, item 5) ------------------------------------------------------
+
+PLAN_FIELDS = [
+    "parent",
+    "departure_on",
+    "destination",
+    "language",
+    "contact_frequency",
+    "contact_channel",
+    "contact_note",
+    "school_name",
+    "school_signatory",
+    "school_note",
+    "insurance_scheme",
+    "insurance_card_holder",
+    "treatment_consent_by",
+    "health_note",
+]
+PLAN_TEXT_FIELDS = (
+    "destination",
+    "contact_note",
+    "school_name",
+    "school_note",
+    "health_note",
+)
+# People the plan names for the child while the parent is away; each must stay with the child.
+PLAN_PEOPLE = ("school_signatory", "insurance_card_holder", "treatment_consent_by")
+
+
+def _validate_person(plan: PreDeparturePlan, field: str, errors: Errors, *, on: dt.date) -> None:
+    adult = getattr(plan, field)
+    if adult is None:
+        return
+    if adult.pk == plan.parent_id:
+        errors.add(field, _("Choose someone who stays with the child, not the parent who leaves."))
+    elif not adult.is_alive:
+        errors.add(field, _("This person is recorded as deceased."))
+    elif not _linked_to_child(adult, plan.child):
+        errors.add(field, _("Add this person to the child's family in the registry first."))
+    elif _is_minor(adult, on):
+        errors.add(field, _("Choose an adult."))
+
+
+def _validate_plan(plan: PreDeparturePlan, errors: Errors, *, departure_changed: bool) -> None:
+    child = plan.child
+    parent = (
+        Relationship.objects.filter(
+            child=child, adult_id=plan.parent_id, kind__in=Relationship.PARENT_KINDS
+        )
+        .select_related("adult")
+        .first()
+        if plan.parent_id
+        else None
+    )
+    if parent is None:
+        errors.add("parent", _("Choose the child's mother or father as recorded in the registry."))
+    elif not parent.adult.is_alive:
+        errors.add("parent", _("The parent is recorded as deceased."))
+    else:
+        plan.parent_kind = parent.kind
+    for name in PLAN_TEXT_FIELDS:
+        setattr(plan, name, (getattr(plan, name) or "").strip())
+    if not plan.destination:
+        errors.add("destination", _("Enter where the parent is going."))
+    if plan.language not in PackLanguage.values:
+        errors.add("language", _("Choose the family's language."))
+    if plan.contact_frequency and plan.contact_frequency not in ContactFrequency.values:
+        errors.add("contact_frequency", _("Choose how often."))
+    if plan.contact_channel and plan.contact_channel not in ContactChannel.values:
+        errors.add("contact_channel", _("Choose how."))
+    if plan.insurance_scheme and plan.insurance_scheme not in InsuranceScheme.values:
+        errors.add("insurance_scheme", _("Choose the health insurance."))
+    if plan.insurance_scheme == InsuranceScheme.NONE:
+        plan.insurance_card_holder = None
+    departure = plan.departure_on
+    if departure is None:
+        errors.add("departure_on", _("Enter the planned departure date."))
+        return
+    grace = conf.pre_departure_grace_days()
+    if departure_changed and departure < today() - dt.timedelta(days=grace):
+        errors.add(
+            "departure_on",
+            _(
+                "The parent left more than %(days)d days ago: this is no longer pre-departure "
+                "planning. See whether the child needs a guardian."
+            )
+            % {"days": grace},
+        )
+    majority = child.date_of_birth + relativedelta(years=conf.age_of_majority())
+    if departure >= majority:
+        errors.add("departure_on", _("The child will be an adult by then."))
+    for field in PLAN_PEOPLE:
+        _validate_person(plan, field, errors, on=max(departure, today()))
+    if plan.parent_id and departure_changed:
+        earliest = today() - dt.timedelta(days=grace)
+        duplicate = PreDeparturePlan.objects.filter(
+            child=child, parent_id=plan.parent_id, departure_on__gte=earliest
+        ).exclude(pk=plan.pk)
+        if duplicate.exists():
+            errors.add(
+                "departure_on",
+                _("There is already a plan for this parent's coming departure; change that one."),
+            )
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    actor: User,
+    child: Child,
+    parent: Adult,
+    departure_on: dt.date,
+    destination: str,
+    language: str,
+    **details: Any,
+) -> PreDeparturePlan:
+    """Start a pre-departure plan with a parent who is about to leave, for one child. `details`
+    are the plan's other fields (contact, school, health), which may also be filled in later."""
+    _require(actor, "pre_departure.plan", _("Your role cannot make pre-departure plans."))
+    unknown = set(details) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"not plan fields: {sorted(unknown)}")
+    plan = PreDeparturePlan(
+        child=child,
+        parent=parent,
+        departure_on=departure_on,
+        destination=destination,
+        language=language,
+        created_by=actor,
+        **details,
+    )
+    if not plan.school_name and child.school_id:
+        plan.school_name = child.school.name
+    errors = Errors()
+    _validate_plan(plan, errors, departure_changed=True)
+    errors.raise_if_any()
+    _save(plan, dict.fromkeys(["child", *PLAN_FIELDS]), action=Action.CREATE)
+    return plan
+
+
+@transaction.atomic
+def plan_update(*, actor: User, plan: PreDeparturePlan, **values: Any) -> PreDeparturePlan:
+    """Change a plan's dates, destination, language, contact, school or health arrangements."""
+    _require(actor, "pre_departure.plan", _("Your role cannot change pre-departure plans."))
+    unknown = set(values) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"not editable: {sorted(unknown)}")
+    locked = _locked(PreDeparturePlan, plan.pk)
+    before = _snapshot(locked, PLAN_FIELDS)
+    for name, value in values.items():
+        setattr(locked, name, value)
+    errors = Errors()
+    changed = (
+        _value(locked.departure_on) != before["departure_on"]
+        or locked.parent_id != before["parent"]
+    )
+    _validate_plan(locked, errors, departure_changed=changed)
+    errors.raise_if_any()
+    _save(locked, before, action=Action.CHANGE)
+    return locked
+
+
+@dataclass(frozen=True)
+class ContactInput:
+    name: str
+    phone: str
+    relationship: str = ""
+
+
+def _contacts_value(contacts: Any) -> list[list[str]]:
+    return [[c.name, c.relationship, c.phone] for c in contacts]
+
+
+@transaction.atomic
+def plan_set_emergency_contacts(
+    *, actor: User, plan: PreDeparturePlan, contacts: list[ContactInput]
+) -> list[EmergencyContact]:
+    """Replace the plan's emergency contacts (in the order given). Each needs a name and a
+    phone number the phone helper accepts; errors name the row: `name_2`, `phone_2`."""
+    _require(actor, "pre_departure.plan", _("Your role cannot change pre-departure plans."))
+    locked = _locked(PreDeparturePlan, plan.pk)
+    errors = Errors()
+    rows = [c for c in contacts if (c.name or "").strip() or (c.phone or "").strip()]
+    if len(rows) > conf.emergency_contacts_max():
+        errors.add(
+            "__all__",
+            _("List at most %(count)d emergency contacts.")
+            % {"count": conf.emergency_contacts_max()},
+        )
+    cleaned = []
+    for number, contact in enumerate(contacts, start=1):
+        name, phone = (contact.name or "").strip(), (contact.phone or "").strip()
+        if not name and not phone:
+            continue
+        if not name:
+            errors.add(f"name_{number}", _("Enter the name."))
+        if not phone:
+            errors.add(f"phone_{number}", _("Enter the phone number."))
+        else:
+            try:
+                phone = normalise_phone(phone)
+            except ValidationError as exc:
+                errors.add(f"phone_{number}", exc.messages[0])
+        cleaned.append(
+            EmergencyContact(
+                plan=locked,
+                position=len(cleaned),
+                name=name,
+                relationship=(contact.relationship or "").strip(),
+                phone=phone,
+            )
+        )
+    errors.raise_if_any()
+    old = _contacts_value(locked.emergency_contacts.all())
+    locked.emergency_contacts.all().delete()
+    saved = EmergencyContact.objects.bulk_create(cleaned)
+    new = _contacts_value(cleaned)
+    if old != new:
+        audit_change(locked, action=Action.CHANGE, changes={"emergency_contacts": (old, new)})
+    return saved
+
+
+@transaction.atomic
+def checklist_mark(
+    *, actor: User, plan: PreDeparturePlan, item: str, state: str, note: str = ""
+) -> ChecklistMark:
+    """Mark one checklist item done, not done, or not applicable (with a note saying why). An
+    item is marked done only when the plan holds what it needs; the declaration is done only
+    when it is registered, and can be marked by hand only as not applicable."""
+    from kinlink.guardianship import checklist
+
+    _require(actor, "pre_departure.plan", _("Your role cannot change pre-departure plans."))
+    locked = _locked(PreDeparturePlan, plan.pk)
+    errors = Errors()
+    note = (note or "").strip()
+    if item not in checklist.ITEM_KEYS:
+        errors.add("item", _("Unknown checklist item."))
+        errors.raise_if_any()
+    spec = checklist.item(item)
+    if state not in MarkState.values:
+        errors.add("state", _("Choose done, not done or not applicable."))
+    elif state == MarkState.NOT_APPLICABLE and not note:
+        errors.add("note", _("Say why this does not apply to this family."))
+    elif state == MarkState.DONE and spec.derived:
+        errors.add(
+            "state",
+            _("The declaration is done once it is registered; it is not marked by hand."),
+        )
+    elif state == MarkState.DONE and (missing := spec.missing(locked)):
+        errors.add("state", missing)
+    errors.raise_if_any()
+    mark = ChecklistMark.objects.filter(plan=locked, item=item).first()
+    old = (mark.state, mark.note) if mark else ("", "")
+    if mark is None:
+        mark = ChecklistMark(plan=locked, item=item)
+    mark.state, mark.note, mark.marked_by = state, note, actor
+    mark.save()
+    changes = {f"checklist.{item}": (old[0], state), f"checklist.{item}.note": (old[1], note)}
+    changes = {k: c for k, c in changes.items() if c[0] != c[1]}
+    if changes:
+        audit_change(locked, action=Action.CHANGE, changes=changes)
+    return mark
+
+
+@transaction.atomic
+def pack_given(
+    *,
+    actor: User,
+    plan: PreDeparturePlan,
+    given_on: dt.date,
+    given_to: Adult,
+    note: str = "",
+) -> PackHandover:
+    """Record that the family pack was given: when, to whom (the parent or someone in the
+    child's family), by whom, in which language, and how complete the checklist was."""
+    from kinlink.guardianship.checklist import checklist_for
+
+    _require(actor, "pre_departure.give", _("Your role cannot record that a pack was given."))
+    locked = _locked(PreDeparturePlan, plan.pk)
+    errors = Errors()
+    if given_on is None:
+        errors.add("given_on", _("Enter the day the pack was given."))
+    elif given_on > today():
+        errors.add("given_on", _("The day cannot be in the future."))
+    elif given_on < locked.created_at.date() - dt.timedelta(days=1):
+        errors.add("given_on", _("The pack cannot be given before the plan was made."))
+    if given_to is None:
+        errors.add("given_to", _("Choose who received the pack."))
+    elif not given_to.is_alive:
+        errors.add("given_to", _("This person is recorded as deceased."))
+    elif given_to.pk != locked.parent_id and not _linked_to_child(given_to, locked.child):
+        errors.add("given_to", _("Choose the parent or someone in the child's family."))
+    errors.raise_if_any()
+    state = checklist_for(locked, on=given_on)
+    handover = PackHandover(
+        plan=locked,
+        given_on=given_on,
+        given_to=given_to,
+        given_by=actor,
+        language=locked.language,
+        items_resolved=state.resolved,
+        items_total=state.total,
+        note=(note or "").strip(),
+    )
+    _save(
+        handover,
+        dict.fromkeys(
+            [
+                "plan",
+                "given_on",
+                "given_to",
+                "given_by",
+                "language",
+                "items_resolved",
+                "items_total",
+            ]
+        ),
+        action=Action.CREATE,
+    )
+    return handover
+
+
+HANDOVER_FIELDS = [
+    "plan",
+    "given_on",
+    "given_to",
+    "given_by",
+    "language",
+    "items_resolved",
+    "items_total",
+]
+
+
+def pack_exported(*, plan: PreDeparturePlan) -> None:
+    """Audit a download of the family pack (an export of the child's data)."""
+    audit_record(
+        action=Action.EXPORT,
+        object_type=object_type_of(plan),
+        object_id=plan.pk,
+        extra={"format": "pdf", "document": "family pack", "language": plan.language},
+    )

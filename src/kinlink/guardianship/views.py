@@ -19,13 +19,27 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kinlink.audit.models import Action
 from kinlink.audit.services import audit_record, audit_view
 from kinlink.core.dates import today
+from kinlink.core.phones import display_phone
 from kinlink.guardianship import access, conf, forms, services
 from kinlink.guardianship.alerts import alerts_for_child
-from kinlink.guardianship.models import ApprovalStatus, Declaration, DeclarationStatus
+from kinlink.guardianship.checklist import (
+    DECLARATION,
+    ITEM_KEYS,
+    checklist_for,
+    plan_declaration,
+)
+from kinlink.guardianship.checklist import item as checklist_item
+from kinlink.guardianship.models import (
+    ApprovalStatus,
+    Declaration,
+    DeclarationStatus,
+    PreDeparturePlan,
+)
 from kinlink.guardianship.selectors import (
     WorklistFilters,
     approvals_waiting,
     child_guardianship,
+    child_plans,
     in_scope_place,
     reviews_due,
     worklist,
@@ -116,6 +130,7 @@ def child_page(request: HttpRequest, pk: int) -> HttpResponse:
             "records": records,
             "declarations": [(d, d.status_on(on)) for d in records.declarations],
             "alerts": alerts_for_child(child, on),
+            "plans": child_plans(child),
             "may": _permissions(request),
         },
     )
@@ -699,4 +714,211 @@ def referral_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         service=services.follow_up_add,
         title=_("Record a follow-up visit"),
         submit=_("Record"),
+    )
+
+
+# Before a parent leaves (issue 6, item 5) ------------------------------------------------------
+
+
+def _plan_initial(plan: PreDeparturePlan) -> dict[str, Any]:
+    initial: dict[str, Any] = {name: getattr(plan, name) for name in services.PLAN_FIELDS}
+    for name in ("parent", *services.PLAN_PEOPLE):
+        initial[name] = getattr(plan, f"{name}_id")
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
+    child = access.child_for_guardianship(request.user, pk)
+    _require(request, "pre_departure.plan")
+    initial = {"school_name": child.school.name if child.school_id else ""}
+    form = forms.PlanForm(request.POST or None, user=request.user, child=child, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        plan = _call(
+            form, services.plan_create, actor=request.user, child=child, **form.cleaned_data
+        )
+        if plan is not None:
+            messages.success(request, _("The plan is started. Add emergency contacts next."))
+            return redirect("guardianship:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "child": child,
+            "title": _("Plan before a parent leaves"),
+            "intro": _(
+                "Sit down with the parent and the caregiver before the parent leaves: who acts "
+                "for the child, how they will keep in touch, school, health, and whom to call. "
+                "What is not known yet can be added later."
+            ),
+            "submit": _("Save the plan"),
+            "cancel": reverse("guardianship:child", args=[child.pk]),
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.plan_for_user(request.user, pk)
+    audit_view(plan)
+    checklist = checklist_for(plan, today())
+    return render(
+        request,
+        "guardianship/plan_detail.html",
+        {
+            "plan": plan,
+            "child": plan.child,
+            "checklist": checklist,
+            "declaration": next(s for s in checklist.items if s.item.key == DECLARATION),
+            "contacts": plan.emergency_contacts.all(),
+            "handovers": plan.handovers.select_related("given_to", "given_by"),
+            "may": _permissions(request),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.plan_for_user(request.user, pk)
+    _require(request, "pre_departure.plan")
+    form = forms.PlanForm(
+        request.POST or None, user=request.user, child=plan.child, initial=_plan_initial(plan)
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data)
+    ):
+        return redirect("guardianship:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "child": plan.child,
+            "title": _("Change the pre-departure plan"),
+            "submit": _("Save"),
+            "cancel": reverse("guardianship:plan_detail", args=[plan.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.plan_for_user(request.user, pk)
+    _require(request, "pre_departure.plan")
+    rows = conf.emergency_contacts_max()
+    initial: dict[str, str] = {}
+    for n, contact in enumerate(plan.emergency_contacts.all(), start=1):
+        initial |= {
+            f"name_{n}": contact.name,
+            f"relationship_{n}": contact.relationship,
+            f"phone_{n}": display_phone(contact.phone),
+        }
+    form = forms.EmergencyContactsForm(request.POST or None, rows=rows, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        saved = _call(
+            form,
+            services.plan_set_emergency_contacts,
+            actor=request.user,
+            plan=plan,
+            contacts=form.contacts(),
+        )
+        if saved is not None:
+            return redirect("guardianship:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "child": plan.child,
+            "title": _("Emergency contacts"),
+            "intro": _(
+                "People the caregiver and the child can call in an emergency, besides the "
+                "parent. Numbers abroad need their country code."
+            ),
+            "submit": _("Save"),
+            "cancel": reverse("guardianship:plan_detail", args=[plan.pk]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_mark(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.plan_for_user(request.user, pk)
+    _require(request, "pre_departure.plan")
+    key = request.POST.get("item") or request.GET.get("item") or ""
+    if key not in ITEM_KEYS:
+        raise Http404
+    spec = checklist_item(key)
+    mark = plan.marks.filter(item=key).first()
+    initial = {"item": key, "state": mark.state if mark else "", "note": mark.note if mark else ""}
+    form = forms.ChecklistMarkForm(request.POST or None, initial=initial, derived=spec.derived)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, services.checklist_mark, actor=request.user, plan=plan, **form.cleaned_data)
+    ):
+        return redirect("guardianship:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "child": plan.child,
+            "title": spec.label,
+            "intro": spec.help,
+            "submit": _("Save"),
+            "cancel": reverse("guardianship:plan_detail", args=[plan.pk]),
+        },
+    )
+
+
+@login_required
+@require_GET
+def plan_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    from kinlink.guardianship.printing import family_pack_pdf
+
+    plan = access.plan_for_user(request.user, pk)
+    _require(request, "pre_departure.print")
+    decl, _stage = plan_declaration(plan, today())
+    pdf = family_pack_pdf(plan, verify_url=_verify_url(request, decl) if decl else "")
+    services.pack_exported(plan=plan)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # No name in the file name: only the plan's number.
+    response["Content-Disposition"] = f'inline; filename="family-pack-{plan.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_given(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = access.plan_for_user(request.user, pk)
+    _require(request, "pre_departure.give")
+    form = forms.HandoverForm(
+        request.POST or None,
+        user=request.user,
+        child=plan.child,
+        initial={"given_on": today(), "given_to": plan.parent_id},
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _call(form, services.pack_given, actor=request.user, plan=plan, **form.cleaned_data)
+    ):
+        messages.success(request, _("Recorded: the family pack was given."))
+        return redirect("guardianship:plan_detail", pk=plan.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "child": plan.child,
+            "title": _("Record that the family pack was given"),
+            "intro": _("Print the pack in the family's language and go through it with them."),
+            "submit": _("Record"),
+            "cancel": reverse("guardianship:plan_detail", args=[plan.pk]),
+        },
     )
