@@ -1,7 +1,9 @@
+import threading
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from kinlink.audit.models import AppendOnlyError, AuditEntry
 from kinlink.audit.services import audit_record, audit_verify
@@ -66,3 +68,35 @@ def test_reordered_entries_are_detected(five_entries):
         [a.object_id, a.hash, a.prev_hash],
     )
     assert audit_verify().seq == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_first_entries_written_at_once_both_land_in_one_chain():
+    """On a new database the head of the chain does not exist yet; two requests auditing at the
+    same moment both land, one after the other, in one chain."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite's in-memory test database is one connection")
+    for _ in range(5):
+        _sql("DELETE FROM audit_auditentry")
+        _sql("DELETE FROM audit_audithead")
+        failures: list[BaseException] = []
+        start = threading.Barrier(2)
+
+        def append(n: int, start: threading.Barrier = start, failures: list = failures) -> None:
+            try:
+                start.wait(timeout=10)
+                audit_record(action="view", object_type="registry.child", object_id=n)
+            except BaseException as exc:
+                failures.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=append, args=(n,)) for n in (1, 2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert failures == []
+        assert list(AuditEntry.objects.order_by("seq").values_list("seq", flat=True)) == [1, 2]
+        assert audit_verify() is None

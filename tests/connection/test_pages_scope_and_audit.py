@@ -14,6 +14,7 @@ from django.utils import timezone
 from kinlink.audit.models import AuditEntry
 from kinlink.connection import services
 from kinlink.connection.models import ContactEvent, Remittance
+from kinlink.registry.models import Relationship
 from tests.connection.conftest import days_ago
 
 
@@ -33,13 +34,17 @@ def test_every_connection_page_of_a_child_out_of_scope_is_not_found(client, case
     for name, route in connection_routes():
         if "<int:pk>" not in route:
             continue
-        pk = child_a.pk if route.startswith("children/") else child_a.household_id
+        pk = {
+            "children/": child_a.pk,
+            "households/": child_a.household_id,
+            "adults/": Relationship.objects.get(child=child_a, kind="mother").adult_id,
+        }[route.split("<")[0]]
         url = "/connection/" + re.sub(r"<int:pk>", str(pk), route)
         assert client.get(url).status_code == 404, f"GET {url} ({name})"
         # A page that only shows answers any POST with 405 before looking at the record.
         assert client.post(url).status_code in (404, 405), f"POST {url} ({name})"
         checked += 1
-    assert checked == 7
+    assert checked == 8
     assert AuditEntry.objects.count() == before
     assert not ContactEvent.objects.exists() and not Remittance.objects.exists()
 

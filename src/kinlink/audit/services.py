@@ -42,7 +42,7 @@ def audit_record(
 ) -> AuditEntry:
     """Append one entry, chained to the previous one."""
     actor = actor or current_actor()
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    head = _locked_head()
     entry = AuditEntry(
         seq=head.seq + 1,
         at=timezone.now(),
@@ -61,6 +61,17 @@ def audit_record(
     entry.save()
     AuditHead.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
     return entry
+
+
+def _locked_head() -> AuditHead:
+    """The end of the chain, locked until the transaction ends. The first append of a new
+    database creates it with INSERT ... ON CONFLICT DO NOTHING, so that two first appends at
+    once both go on (get_or_create would fail one of them with an IntegrityError)."""
+    head = AuditHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditHead.objects.bulk_create([AuditHead(pk=1)], ignore_conflicts=True)
+        head = AuditHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def audit_view(obj: models.Model, *, fields: Iterable[str] = ()) -> AuditEntry:
