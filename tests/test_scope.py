@@ -18,6 +18,7 @@ from kinlink.audit.models import AuditEntry
 from kinlink.jobs.models import Job
 from kinlink.registry import services
 from kinlink.registry.models import Adult, CareArrangement, Child, Household, MigrationEpisode
+from tests.casework.scope import casework_model_for, casework_records
 from tests.conftest import years_ago
 from tests.guardianship.scope import PUBLIC_ROUTES, guardianship_model_for, guardianship_records
 
@@ -61,6 +62,7 @@ def out_of_scope_records(child_b, county, caseworker_b):
     job = Job.objects.create(kind="test", created_by=caseworker_b)
     return {
         **guardianship_records(child_b, father, caseworker_b),
+        **casework_records(child_b, caseworker_b),
         Job: job.pk,
         User: caseworker_b.pk,
         Child: child_b.pk,
@@ -75,6 +77,8 @@ def _model_for(name: str, route: str):
     """Which record the <pk> of a route names."""
     if guardianship_model_for(route):
         return guardianship_model_for(route)
+    if casework_model_for(route):
+        return casework_model_for(route)
     if "migrations/<int:pk>" in route:
         return MigrationEpisode
     if "adults/<int:pk>" in route:

@@ -6,3 +6,25 @@ class CaseworkConfig(AppConfig):
     name = "kinlink.casework"
     label = "casework"
     verbose_name = _("Casework")
+
+    def ready(self) -> None:
+        from kinlink.casework.access import (
+            can_read_cases,
+            can_read_report,
+            can_refer_intake,
+            is_supervisor,
+        )
+        from kinlink.core.navigation import NavLink, register_nav_link
+        from kinlink.registry.hooks import ChildLink, register_child_link
+
+        register_nav_link(NavLink(_("My work"), "casework:my_work", can_read_cases, 10))
+        register_nav_link(NavLink(_("Supervision"), "casework:supervision", is_supervisor, 11))
+        # The directory of services and the groups are reached from "My work", to keep the
+        # main navigation short on a phone.
+        register_nav_link(
+            NavLink(_("Coping report"), "casework:coping_report", can_read_report, 70)
+        )
+        register_child_link(ChildLink(_("Casework"), "casework:child", can_read_cases, 30))
+        register_child_link(
+            ChildLink(_("Refer to a caseworker"), "casework:intake_new", can_refer_intake, 31)
+        )
