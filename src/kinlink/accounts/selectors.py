@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kinlink.accounts.models import Role, User
+from kinlink.core.lookup import pk_or_404
 
 
 def is_administrator(user: User) -> bool:
@@ -19,10 +20,7 @@ def users_visible_to(user: User) -> QuerySet[User]:
 
 
 def user_for_admin(user: User, user_id: object) -> User:
-    try:
-        pk = int(str(user_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(user_id)
     found = users_visible_to(user).filter(pk=pk).first()
     if found is None:
         raise Http404

@@ -23,6 +23,7 @@ from kinlink.casework.models import (
     Referral,
     ServiceOffer,
 )
+from kinlink.core.lookup import pk_or_404
 from kinlink.registry.access import child_for_user, children_visible_to
 from kinlink.registry.models import Child
 
@@ -73,13 +74,6 @@ def may_read_note(user: User, note: CaseNote) -> bool:
     return is_supervisor(user) or note.case.caseworker_id == user.pk
 
 
-def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 def cases_visible_to(user: User) -> QuerySet[Case]:
     if not can_read_cases(user):
         return Case.objects.none()
@@ -101,7 +95,7 @@ def child_for_intake(user: User, child_id: object) -> Child:
 def case_for_user(user: User, case_id: object) -> Case:
     case = (
         cases_visible_to(user)
-        .filter(pk=_pk(case_id))
+        .filter(pk=pk_or_404(case_id))
         .select_related("child", "child__home_village", "caseworker")
         .first()
     )
@@ -112,7 +106,7 @@ def case_for_user(user: User, case_id: object) -> Case:
 
 def approval_for_user(user: User, approval_id: object) -> Approval:
     approval = (
-        Approval.objects.filter(pk=_pk(approval_id), case__in=cases_visible_to(user))
+        Approval.objects.filter(pk=pk_or_404(approval_id), case__in=cases_visible_to(user))
         .select_related("case", "case__child", "plan", "requested_by")
         .first()
     )
@@ -123,7 +117,7 @@ def approval_for_user(user: User, approval_id: object) -> Approval:
 
 def referral_for_user(user: User, referral_id: object) -> Referral:
     referral = (
-        Referral.objects.filter(pk=_pk(referral_id), case__in=cases_visible_to(user))
+        Referral.objects.filter(pk=pk_or_404(referral_id), case__in=cases_visible_to(user))
         .select_related("case", "case__child", "service", "service__provider")
         .first()
     )
@@ -134,7 +128,9 @@ def referral_for_user(user: User, referral_id: object) -> Referral:
 
 def action_for_user(user: User, action_id: object) -> PlanAction:
     action = (
-        PlanAction.objects.filter(pk=_pk(action_id), goal__plan__case__in=cases_visible_to(user))
+        PlanAction.objects.filter(
+            pk=pk_or_404(action_id), goal__plan__case__in=cases_visible_to(user)
+        )
         .select_related("goal__plan__case")
         .first()
     )
@@ -147,7 +143,7 @@ def intake_for_user(user: User, intake_id: object) -> IntakeReferral:
     if not can_read_cases(user):
         raise Http404
     intake = (
-        IntakeReferral.objects.filter(pk=_pk(intake_id), child__in=children_visible_to(user))
+        IntakeReferral.objects.filter(pk=pk_or_404(intake_id), child__in=children_visible_to(user))
         .select_related("child", "referred_by")
         .first()
     )
@@ -173,7 +169,7 @@ def groups_visible_to(user: User) -> QuerySet[Group]:
 def group_for_user(user: User, group_id: object) -> Group:
     group = (
         groups_visible_to(user)
-        .filter(pk=_pk(group_id))
+        .filter(pk=pk_or_404(group_id))
         .select_related("place", "facilitator")
         .first()
     )

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from kinlink.accounts.models import Role, User
+from kinlink.core.lookup import pk_or_404
 from kinlink.guardianship.models import (
     Appointment,
     BestInterestsAssessment,
@@ -79,17 +80,10 @@ def child_for_guardianship(user: User, child_id: object) -> Child:
     return child_for_user(user, child_id)
 
 
-def _pk(value: object) -> int:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
-        raise Http404 from None
-
-
 def declaration_for_user(user: User, declaration_id: object) -> Declaration:
     declaration = (
         Declaration.objects.filter(
-            pk=_pk(declaration_id), child__in=children_for_guardianship(user)
+            pk=pk_or_404(declaration_id), child__in=children_for_guardianship(user)
         )
         .select_related("child", "declarant", "representative", "registered_by")
         .first()
@@ -102,7 +96,7 @@ def declaration_for_user(user: User, declaration_id: object) -> Declaration:
 def assessment_for_user(user: User, assessment_id: object) -> BestInterestsAssessment:
     assessment = (
         BestInterestsAssessment.objects.filter(
-            pk=_pk(assessment_id), child__in=children_for_guardianship(user)
+            pk=pk_or_404(assessment_id), child__in=children_for_guardianship(user)
         )
         .select_related("child", "proposed_caregiver", "assessed_by")
         .first()
@@ -115,7 +109,7 @@ def assessment_for_user(user: User, assessment_id: object) -> BestInterestsAsses
 def appointment_for_user(user: User, appointment_id: object) -> Appointment:
     appointment = (
         Appointment.objects.filter(
-            pk=_pk(appointment_id), child__in=children_for_guardianship(user)
+            pk=pk_or_404(appointment_id), child__in=children_for_guardianship(user)
         )
         .select_related("child", "guardian", "assessment", "requested_by", "decided_by")
         .first()
@@ -127,7 +121,9 @@ def appointment_for_user(user: User, appointment_id: object) -> Appointment:
 
 def referral_for_user(user: User, referral_id: object) -> CourtReferral:
     referral = (
-        CourtReferral.objects.filter(pk=_pk(referral_id), child__in=children_for_guardianship(user))
+        CourtReferral.objects.filter(
+            pk=pk_or_404(referral_id), child__in=children_for_guardianship(user)
+        )
         .select_related("child", "proposed_caregiver", "referred_by")
         .first()
     )
@@ -138,7 +134,9 @@ def referral_for_user(user: User, referral_id: object) -> CourtReferral:
 
 def plan_for_user(user: User, plan_id: object) -> PreDeparturePlan:
     plan = (
-        PreDeparturePlan.objects.filter(pk=_pk(plan_id), child__in=children_for_guardianship(user))
+        PreDeparturePlan.objects.filter(
+            pk=pk_or_404(plan_id), child__in=children_for_guardianship(user)
+        )
         .select_related(
             "child",
             "child__home_village",

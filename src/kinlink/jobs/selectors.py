@@ -6,6 +6,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kinlink.accounts.models import Role, User
+from kinlink.core.lookup import pk_or_404
 from kinlink.jobs.models import Job
 
 
@@ -21,10 +22,7 @@ def jobs_visible_to(user: User) -> QuerySet[Job]:
 
 def job_for_user(user: User, job_id: object) -> Job:
     """The job if the user may see it; Http404 otherwise, whether or not it exists."""
-    try:
-        pk = int(str(job_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(job_id)
     job = jobs_visible_to(user).filter(pk=pk).first()
     if job is None:
         raise Http404

@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from kinlink.accounts.models import Role, User
+from kinlink.core.lookup import pk_or_404
 from kinlink.registry.models import Adult, CareArrangement, Child, Household, MigrationEpisode
 
 
@@ -129,10 +130,7 @@ def children_visible_to(user: User) -> QuerySet[Child]:
 
 def child_for_user(user: User, child_id: object) -> Child:
     """The child if the user may see it; Http404 otherwise, whether or not it exists."""
-    try:
-        pk = int(str(child_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(child_id)
     child = (
         children_visible_to(user)
         .select_related("home_village", "school", "household")
@@ -160,10 +158,7 @@ def households_visible_to(user: User) -> QuerySet[Household]:
 
 
 def household_for_user(user: User, household_id: object) -> Household:
-    try:
-        pk = int(str(household_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(household_id)
     household = households_visible_to(user).filter(pk=pk).select_related("village").first()
     if household is None:
         raise Http404
@@ -185,10 +180,7 @@ def adults_visible_to(user: User) -> QuerySet[Adult]:
 
 
 def adult_for_user(user: User, adult_id: object) -> Adult:
-    try:
-        pk = int(str(adult_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(adult_id)
     adult = adults_visible_to(user).filter(pk=pk).first()
     if adult is None:
         raise Http404
@@ -197,10 +189,7 @@ def adult_for_user(user: User, adult_id: object) -> Adult:
 
 def migration_episode_for_user(user: User, episode_id: object) -> MigrationEpisode:
     """A migration episode of an adult the user may see; Http404 otherwise."""
-    try:
-        pk = int(str(episode_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(episode_id)
     episode = (
         MigrationEpisode.objects.filter(pk=pk, adult__in=adults_visible_to(user))
         .select_related("adult")
@@ -213,10 +202,7 @@ def migration_episode_for_user(user: User, episode_id: object) -> MigrationEpiso
 
 def care_arrangement_for_user(user: User, care_id: object) -> CareArrangement:
     """A care arrangement of a child the user may see, for users who read family details."""
-    try:
-        pk = int(str(care_id))
-    except (TypeError, ValueError):
-        raise Http404 from None
+    pk = pk_or_404(care_id)
     if not can_read(user, Group.FAMILY):
         raise Http404
     care = (
