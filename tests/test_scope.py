@@ -21,6 +21,7 @@ from kinlink.registry.models import Adult, CareArrangement, Child, Household, Mi
 from tests.casework.scope import casework_model_for, casework_records
 from tests.conftest import years_ago
 from tests.guardianship.scope import PUBLIC_ROUTES, guardianship_model_for, guardianship_records
+from tests.identification.scope import identification_model_for, identification_records
 
 # URL names whose pages hold no child's personal data, or are public by design.
 NO_RECORD_PARAMETER = {
@@ -62,6 +63,7 @@ def out_of_scope_records(child_b, county, caseworker_b):
     job = Job.objects.create(kind="test", created_by=caseworker_b)
     return {
         **guardianship_records(child_b, father, caseworker_b),
+        **identification_records(child_b, caseworker_b),
         **casework_records(child_b, caseworker_b),
         Job: job.pk,
         User: caseworker_b.pk,
@@ -77,6 +79,8 @@ def _model_for(name: str, route: str):
     """Which record the <pk> of a route names."""
     if guardianship_model_for(route):
         return guardianship_model_for(route)
+    if identification_model_for(route):
+        return identification_model_for(route)
     if casework_model_for(route):
         return casework_model_for(route)
     if "migrations/<int:pk>" in route:

@@ -248,3 +248,10 @@ KINLINK_API_TOKEN_DAYS = env_int("KINLINK_API_TOKEN_DAYS", 30)
 KINLINK_PAGE_SIZE = env_int("KINLINK_PAGE_SIZE", 25)
 # Record linkage (identification): "duckdb" in-process, or "spark" for a cluster or local[n].
 KINLINK_LINKAGE_BACKEND = env_str("KINLINK_LINKAGE_BACKEND", "duckdb")
+# Identification: pairs at or above ACCEPT are linked without review; pairs from REVIEW up to
+# ACCEPT wait for a caseworker. Probabilities written as numbers between 0 and 1.
+KINLINK_LINKAGE_ACCEPT = env_str("KINLINK_LINKAGE_ACCEPT", "0.9")
+KINLINK_LINKAGE_REVIEW = env_str("KINLINK_LINKAGE_REVIEW", "0.3")
+KINLINK_IMPORT_MAX_ROWS = env_int("KINLINK_IMPORT_MAX_ROWS", 200_000)
+KINLINK_IMPORT_MAX_MEGABYTES = env_int("KINLINK_IMPORT_MAX_MEGABYTES", 50)
+KINLINK_IMPORT_INLINE_ROWS = env_int("KINLINK_IMPORT_INLINE_ROWS", 10_000)

@@ -6,3 +6,19 @@ class IdentificationConfig(AppConfig):
     name = "kinlink.identification"
     label = "identification"
     verbose_name = _("Identification")
+
+    def ready(self) -> None:
+        # tasks registers the linking job's handler, so the worker knows the job kind.
+        from kinlink.core.navigation import NavLink, register_nav_link
+        from kinlink.identification import tasks  # noqa: F401
+        from kinlink.identification.access import can_identify, can_see_coverage
+        from kinlink.registry.hooks import ChildLink, register_child_link
+
+        register_nav_link(NavLink(_("Lists and linking"), "identification:home", can_identify, 60))
+        register_nav_link(
+            NavLink(_("Not enrolled"), "identification:not_enrolled", can_identify, 61)
+        )
+        register_nav_link(NavLink(_("Coverage"), "identification:coverage", can_see_coverage, 62))
+        register_child_link(
+            ChildLink(_("School and services"), "identification:child", can_identify, 60)
+        )

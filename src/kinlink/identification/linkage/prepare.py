@@ -78,7 +78,7 @@ DEFAULT_MAX_ROWS = 2_000_000
 _BOM = b"\xef\xbb\xbf"
 
 # Two-character family names; any other Chinese full name is split after its first character.
-_COMPOUND_SURNAMES = frozenset(
+COMPOUND_SURNAMES = frozenset(
     [
         "欧阳",
         "司马",
@@ -446,10 +446,11 @@ def _name_parts(text: str) -> tuple[Any, ...]:
     return raw, key, skel, core[0], sylls[-1], nick, is_nick, len(sylls), alias
 
 
-def _split_full_name(text: str) -> tuple[Any, ...]:
+def split_full_name(text: str) -> tuple[Any, ...]:
+    """A whole name as (family name, given name), either None when it cannot be told."""
     compact = re.sub(r"\s+", "", text)
     if has_chinese(compact):
-        cut = 2 if compact[:2] in _COMPOUND_SURNAMES and len(compact) > 2 else 1
+        cut = 2 if compact[:2] in COMPOUND_SURNAMES and len(compact) > 2 else 1
         return compact[:cut], compact[cut:] or None
     parts = text.split()
     if len(parts) == 1:
@@ -553,7 +554,7 @@ def prepare(records: Records) -> pa.Table:
     family, given = column("family_name"), column("given_name")
     if "full_name" in src.column_names:
         split_family, split_given = _per_distinct(
-            column("full_name"), _split_full_name, (pa.string(), pa.string())
+            column("full_name"), split_full_name, (pa.string(), pa.string())
         )
         family, given = pc.coalesce(family, split_family), pc.coalesce(given, split_given)
     fam = _per_distinct(family, _name_parts, _NAME_TYPES)
