@@ -24,11 +24,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from kinlink.connection import conf
 from kinlink.connection.currency import NoExchangeRate, RateTable
@@ -69,9 +71,25 @@ class Code:
 
 @dataclass(frozen=True)
 class Alert:
+    """`text` is an untranslated msgid and `params` its values (numbers, dates, amounts already
+    written with their currency), so a reader gets `message` in her own language and the
+    screen can store the evidence untranslated. Messages name a relationship, never a person."""
+
     code: str
-    message: str  # in the active language; names a relationship, never a person
+    text: str
+    params: dict[str, Any]
     since: dt.date
+
+    @property
+    def message(self) -> str:
+        shown = {k: _day(v) if isinstance(v, dt.date) else v for k, v in self.params.items()}
+        if "parent" in shown:  # a relationship kind, named in the reader's language
+            shown["parent"] = _relation_word(shown["parent"])
+        return _(self.text) % shown
+
+    def evidence_params(self) -> dict[str, Any]:
+        """The params as JSON-safe values (dates in ISO form)."""
+        return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in self.params.items()}
 
 
 def alerts_for_child(child: Child, on: dt.date | None = None) -> list[Alert]:
@@ -212,8 +230,8 @@ def contact_alerts(
             alerts.append(
                 Alert(
                     Code.NO_CONTACT,
-                    _("No contact with a parent working away for %(days)d days (since %(date)s).")
-                    % {"days": (on - last).days, "date": _day(last)},
+                    N_("No contact with a parent working away for %(days)d days (since %(date)s)."),
+                    {"days": (on - last).days, "date": last},
                     last + dt.timedelta(days=threshold),
                 )
             )
@@ -224,11 +242,11 @@ def contact_alerts(
             alerts.append(
                 Alert(
                     Code.NO_CONTACT,
-                    _(
+                    N_(
                         "No contact with a parent working away has been recorded since "
                         "the departure on %(date)s (%(days)d days)."
-                    )
-                    % {"date": _day(departed), "days": (on - departed).days},
+                    ),
+                    {"date": departed, "days": (on - departed).days},
                     departed + dt.timedelta(days=threshold),
                 )
             )
@@ -262,11 +280,11 @@ def contact_alerts(
         alerts.append(
             Alert(
                 Code.CONTACT_BELOW_PLAN,
-                _(
+                N_(
                     "Contact with %(parent)s is below half the plan: %(made)d in the last 30 "
                     "days against %(planned)d agreed."
-                )
-                % {"parent": _relation_word(kind), "made": made, "planned": per_30},
+                ),
+                {"parent": kind, "made": made, "planned": per_30},
                 since,
             )
         )
@@ -280,7 +298,7 @@ def remittance_alerts(
     try:
         totals = monthly_totals(records, rates, until=on)
     except NoExchangeRate as exc:
-        return [Alert(Code.NO_EXCHANGE_RATE, str(exc), exc.on)]
+        return [Alert(Code.NO_EXCHANGE_RATE, "%(reason)s", {"reason": str(exc)}, exc.on)]
     if not totals:
         return []
     regular = conf.regular_share()
@@ -294,14 +312,11 @@ def remittance_alerts(
         return [
             Alert(
                 Code.REMITTANCE_STOPPED,
-                _(
+                N_(
                     "No remittance since %(date)s, after remittances came regularly: "
                     "%(months)d months without one."
-                )
-                % {
-                    "date": _day(last),
-                    "months": months_since(last, on) or 0,
-                },
+                ),
+                {"date": last, "months": months_since(last, on) or 0},
                 stopped_on,
             )
         ]
@@ -316,11 +331,11 @@ def remittance_alerts(
         return [
             Alert(
                 Code.REMITTANCE_FELL,
-                _(
+                N_(
                     "Remittances fell by more than half: %(recent)s a month over the last "
                     "%(n)d months against %(before)s a month in the year before."
-                )
-                % {
+                ),
+                {
                     "recent": money(recent, rates.home),
                     "n": gap,
                     "before": money(baseline, rates.home),

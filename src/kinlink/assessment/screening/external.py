@@ -104,10 +104,19 @@ def _connection_alerts(child: Child, on: dt.date) -> Any:
     return module.alerts_for_child(child, on)
 
 
+def _present(alert: Any, fallback: str) -> Known:
+    """The alert as evidence: its msgid and params when it publishes them (translated when
+    shown, in the reader's language), else its message."""
+    text, params = getattr(alert, "text", None), getattr(alert, "evidence_params", None)
+    if text and callable(params):
+        return Known(True, text, params())
+    return Known(True, str(_field(alert, "message") or fallback))
+
+
 def contact_verdict(alerts: Any, facts: ParentFacts) -> Result:
     alert = _alert(alerts, NO_CONTACT_CODES)
     if alert is not None:
-        return Known(True, str(_field(alert, "message") or N_("No contact with a parent.")))
+        return _present(alert, N_("No contact with a parent."))
     if AWAY in (facts.mother, facts.father):
         return CONTACT_RECENT
     if None in (facts.mother, facts.father):
@@ -118,7 +127,7 @@ def contact_verdict(alerts: Any, facts: ParentFacts) -> Result:
 def remittance_verdict(alerts: Any) -> Result:
     alert = _alert(alerts, REMITTANCE_CODES)
     if alert is not None:
-        return Known(True, str(_field(alert, "message") or N_("Remittances stopped.")))
+        return _present(alert, N_("Remittances stopped."))
     return NO_REMITTANCE_ALERT
 
 
