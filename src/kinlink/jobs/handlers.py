@@ -45,7 +45,7 @@ def refresh_left_behind(job: Job, progress: Progress) -> dict[str, Any]:
         end = begin + len(batch)
         with transaction.atomic():
             # Scope is checked now, not when the job was started: access may have changed.
-            children = children_visible_to(user).filter(pk__in=batch) if user else []
+            children = children_visible_to(user).filter(pk__in=batch).order_by("pk") if user else []
             for child in children:
                 refresh(child)
             progress(
