@@ -142,8 +142,7 @@ def remittances_stopped(child: Child, on: dt.date, params: Mapping[str, Any]) ->
 def _chunk_alerts(chunk: Chunk) -> dict[int, Any]:
     def compute() -> dict[int, Any]:
         module = importlib.import_module(CONNECTION[1])
-        children = Child.objects.filter(pk__gte=chunk.first, pk__lte=chunk.last)
-        return module.alerts_for_children(children, chunk.on)
+        return module.alerts_for_children(chunk.ids, chunk.on)
 
     return chunk.shared("connection_alerts", compute)
 
