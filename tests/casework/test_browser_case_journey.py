@@ -4,6 +4,7 @@ and completion, follows up, and asks to close; the supervisor approves the closu
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
@@ -128,3 +129,33 @@ def test_a_whole_case_from_opening_to_closure(
     assert page.locator(".history li", has_text="Referral completed").count() == 1
     assert no_horizontal_scroll(page)
     shot(page, "closed")
+
+
+def test_an_overdue_high_risk_case_is_first_on_the_supervisors_page_on_a_phone(
+    phone_page, caseworker_a, supervisor, child_a, county
+):
+    """A low-risk case left ten days and a high-risk case left two: both are overdue for their
+    first contact, and the supervisor sees the high-risk one first."""
+    from kinlink.registry import services as registry
+    from tests.casework.conftest import open_case
+    from tests.conftest import years_ago
+
+    other = registry.child_register(
+        family_name="赵",
+        given_name="小红",
+        sex="F",
+        date_of_birth=years_ago(7),
+        home_village=county.village_a1,
+    )
+    now = timezone.now()
+    open_case(caseworker_a, child_a, risk="low", now=now - dt.timedelta(days=10))
+    open_case(caseworker_a, other, risk="high", now=now - dt.timedelta(days=2))
+    page = phone_page
+    sign_in(page, "supervisor", PASSWORD)
+    page.goto(f"{page.base_url}/casework/supervision/")
+    rows = page.locator("li.overdue:has(a[href*='/casework/cases/'])")
+    assert rows.count() == 2
+    assert "赵小红" in rows.nth(0).inner_text()
+    assert "王小明" in rows.nth(1).inner_text()
+    assert no_horizontal_scroll(page)
+    shot(page, "supervision-overdue")
