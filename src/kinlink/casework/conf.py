@@ -118,3 +118,11 @@ def consent_rule(age: int) -> ConsentRule:
 def age_of_majority() -> int:
     """The age a child's case closes as "turned 18" (the setting guardianship reads too)."""
     return int(getattr(settings, "KINLINK_AGE_OF_MAJORITY", 18))
+
+
+def reminder_days() -> int:
+    """How many days ahead a caregiver is reminded of her task (KINLINK_CASEWORK_REMINDER_DAYS)."""
+    days = getattr(settings, "KINLINK_CASEWORK_REMINDER_DAYS", 2)
+    if not isinstance(days, int) or not 0 <= days <= 30:
+        raise ImproperlyConfigured("KINLINK_CASEWORK_REMINDER_DAYS must be a whole number, 0-30")
+    return days

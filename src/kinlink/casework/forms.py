@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kinlink.accounts.models import User
 from kinlink.casework.models import (
+    ActionParty,
     Assent,
     CasePlan,
     CaseSource,
@@ -95,6 +96,14 @@ class ActionForm(forms.Form):
     goal = forms.ChoiceField(label=_("Goal"))
     description = _text(_("Action"), rows=2)
     responsible = forms.CharField(label=_("Who does it"), max_length=200)
+    party = forms.TypedChoiceField(
+        label=_("Whose task"),
+        choices=ActionParty.choices,
+        required=False,
+        empty_value=ActionParty.CASEWORKER,
+        initial=ActionParty.CASEWORKER,
+        help_text=_("A caregiver who agreed to reminders is reminded of her tasks when due."),
+    )
     due_on = forms.DateField(label=_("By when"), widget=DATE)
 
     def __init__(self, *args: Any, plan: CasePlan, **kwargs: Any) -> None:

@@ -248,12 +248,28 @@ class Goal(models.Model):
         verbose_name = _("goal")
 
 
+class ActionParty(models.TextChoices):
+    """Whose task an action is: a caregiver's tasks may be reminded to the caregiver."""
+
+    CASEWORKER = "caseworker", _("The caseworker")
+    CAREGIVER = "caregiver", _("The caregiver")
+    CHILD = "child", _("The child")
+    PARENT = "parent", _("A parent away")
+    SERVICE = "service", _("A school, clinic or other service")
+    OTHER = "other", _("Someone else")
+
+
 class PlanAction(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField(_("action"))
     responsible = models.CharField(_("who does it"), max_length=200)
+    party = models.CharField(
+        _("whose task"), max_length=10, choices=ActionParty.choices, default=ActionParty.CASEWORKER
+    )
     due_on = models.DateField(_("by when"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    # The day the caregiver was last reminded, so a daily run reminds once (see services).
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["due_on", "pk"]

@@ -15,8 +15,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import Role, User
@@ -28,6 +29,7 @@ from kinlink.casework.models import (
     ESCALATION_REASONS,
     OPEN_REFERRAL_STATUSES,
     RISK_ORDER,
+    ActionParty,
     Approval,
     ApprovalKind,
     ApprovalStatus,
@@ -60,6 +62,7 @@ from kinlink.casework.models import (
 from kinlink.core.dates import age_in_years
 from kinlink.places.models import Place, ServiceProvider
 from kinlink.registry.access import children_visible_to
+from kinlink.registry.derived import current_care
 from kinlink.registry.models import Child
 from kinlink.registry.services import Errors
 
@@ -425,6 +428,7 @@ def plan_start(*, actor: User, case: Case, now: dt.datetime | None = None) -> Ca
                         goal=copy,
                         description=action.description,
                         responsible=action.responsible,
+                        party=action.party,
                         due_on=action.due_on,
                     )
     _event(case, "plan_started", actor, now, version=version)
@@ -456,18 +460,32 @@ def goal_add(
 
 @transaction.atomic
 def action_add(
-    *, actor: User, goal: Goal, description: str, responsible: str, due_on: dt.date | None
+    *,
+    actor: User,
+    goal: Goal,
+    description: str,
+    responsible: str,
+    due_on: dt.date | None,
+    party: str = ActionParty.CASEWORKER,
 ) -> PlanAction:
-    """Add an action to a goal: what, who does it, by when."""
+    """Add an action to a goal: what, who does it (and whose task it is), by when."""
     _draft(goal.plan, actor)
     errors = Errors()
     description = _text(description, errors, "description", _("Describe the action."))
     responsible = _text(responsible, errors, "responsible", _("Say who does it."))
+    if party not in ActionParty.values:
+        errors.add("party", _("Choose whose task it is."))
     if due_on is None:
         errors.add("due_on", _("Say by when."))
     errors.raise_if_any()
-    action = PlanAction(goal=goal, description=description, responsible=responsible, due_on=due_on)
-    _save(action, _snapshot(action, ["goal", "description", "responsible", "due_on"]), created=True)
+    action = PlanAction(
+        goal=goal, description=description, responsible=responsible, party=party, due_on=due_on
+    )
+    _save(
+        action,
+        _snapshot(action, ["goal", "description", "responsible", "party", "due_on"]),
+        created=True,
+    )
     return action
 
 
@@ -1204,3 +1222,61 @@ def session_record(
         changes={"attendees": (None, sorted(child.pk for child in attendees))},
     )
     return session
+
+
+# Reminders to caregivers -------------------------------------------------------------------
+
+
+def caregiver_reminders_send(*, now: dt.datetime | None = None) -> list[Any]:
+    """Remind each caregiver of her own tasks in an approved plan of an open case that fall due
+    within `KINLINK_CASEWORK_REMINDER_DAYS` (2): once per task and week, through the connection
+    app's `message_send`, which sends only to adults who agreed, outside their quiet hours, with
+    a text that names no child and no case (only the date). Run daily (`kinlink
+    casework_reminders`). Returns the deliveries; nothing is sent when the connection app is not
+    installed."""
+    if not apps.is_installed("kinlink.connection"):
+        return []
+    from kinlink.connection.messaging import message_send  # published by the connection app
+
+    now = _now(now)
+    today = _day(now)
+    horizon = today + dt.timedelta(days=conf.reminder_days())
+    actions = (
+        PlanAction.objects.filter(
+            party=ActionParty.CAREGIVER,
+            done_on=None,
+            due_on__gte=today,
+            due_on__lte=horizon,
+            goal__plan__status=PlanStatus.APPROVED,
+            goal__plan__case__status=CaseStatus.OPEN,
+        )
+        .filter(models.Q(reminded_on=None) | models.Q(reminded_on__lte=today - REMINDER_GAP))
+        .select_related("goal__plan__case__child")
+        .order_by("due_on", "pk")
+    )
+    deliveries = []
+    for action in actions:
+        caregiver = current_caregiver(action.goal.plan.case.child, today)
+        if caregiver is None:
+            continue  # a child caring for himself: nobody to remind
+        with transaction.atomic():
+            deliveries.append(
+                message_send(
+                    adult=caregiver,
+                    template="caregiver_due_action",
+                    values={"due_on": formats.date_format(action.due_on, "DATE_FORMAT")},
+                    now=now,
+                )
+            )
+            PlanAction.objects.filter(pk=action.pk).update(reminded_on=today)
+    return deliveries
+
+
+REMINDER_GAP = dt.timedelta(days=7)
+
+
+def current_caregiver(child: Child, on: dt.date) -> Any:
+    """The living adult who cares for the child day to day on the day, if one is recorded."""
+    adults = [c.caregiver for c in current_care(child, on) if c.caregiver is not None]
+    adults = [a for a in adults if a.is_alive]
+    return adults[0] if adults else None
