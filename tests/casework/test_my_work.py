@@ -3,6 +3,8 @@ supervisor's page lists every caseload in her scope, overdue counts and approval
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from kinlink.casework import services
 from kinlink.casework.selectors import my_work, supervision
 from kinlink.registry import services as registry
@@ -94,3 +96,19 @@ def test_a_township_supervisor_sees_only_caseloads_in_her_township(
     open_case(caseworker_b, child_b)
     names = {load.caseworker.username for load in supervision(town_supervisor, NOW).caseloads}
     assert names == {"caseworker_a"}
+
+
+def test_family_connection_alerts_of_my_cases_reach_my_work(caseworker_a, child_a, client):
+    """child_a's mother left a year ago and no contact is recorded: the connection app's
+    no-contact alert shows on the caseworker's work page, linked to the child's contact page."""
+    open_case(caseworker_a, child_a, risk="medium")
+    work = my_work(caseworker_a, NOW)
+    assert [(child, alert.code) for child, alert in work.family_alerts] == [(child_a, "no_contact")]
+    client.force_login(caseworker_a)
+    page = client.get(reverse("casework:my_work")).content.decode()
+    assert "Family connection alerts" in page
+    assert reverse("connection:child", args=[child_a.pk]) in page
+
+
+def test_no_family_alert_for_children_outside_my_cases(caseworker_a, child_a):
+    assert my_work(caseworker_a, NOW).family_alerts == []

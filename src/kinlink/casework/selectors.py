@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -191,6 +192,21 @@ class MyWork:
     cases: list[CaseRow]
     intake: list[IntakeReferral]
     approvals: list[Approval] = field(default_factory=list)
+    # (child, alert) from the connection app: no contact with a parent, remittances stopped...
+    family_alerts: list[tuple[Child, Any]] = field(default_factory=list)
+
+
+def family_alerts(children: list[Child], on: dt.date) -> list[tuple[Child, Any]]:
+    """The connection app's alerts for these children, oldest first, through the function it
+    publishes (`alerts_for_children`); none when the app is not installed."""
+    if not children or not apps.is_installed("kinlink.connection"):
+        return []
+    from kinlink.connection.alerts import alerts_for_children
+
+    by_id = {child.pk: child for child in children}
+    found = alerts_for_children(list(by_id), on)
+    pairs = [(by_id[pk], alert) for pk, alerts in found.items() for alert in alerts]
+    return sorted(pairs, key=lambda pair: (pair[1].since, pair[0].pk))
 
 
 def my_work(user: User, now: dt.datetime) -> MyWork:
@@ -202,7 +218,15 @@ def my_work(user: User, now: dt.datetime) -> MyWork:
     tasks.sort(
         key=lambda t: (not t.overdue, -RISK_ORDER[RiskLevel(t.case.risk_level)], t.due, t.case.pk)
     )
-    return MyWork(tasks=tasks, cases=rows, intake=list(new_intake(user)))
+    children = [row.case.child for row in rows]
+    if not can_read(user, FieldGroup.FAMILY):
+        children = []  # the alerts speak of parents and money: family details
+    return MyWork(
+        tasks=tasks,
+        cases=rows,
+        intake=list(new_intake(user)),
+        family_alerts=family_alerts(children, _day(now)),
+    )
 
 
 def new_intake(user: User) -> QuerySet[IntakeReferral]:
