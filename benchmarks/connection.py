@@ -18,10 +18,11 @@ import datetime as dt
 import json
 import os
 import platform
-import subprocess
 import sys
 import time
 from typing import Any
+
+from common import ensure_registry, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinlink_conn_bench"
 EVENTS_PER_CHILD = 20
@@ -36,36 +37,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--seed", type=int, default=2024, help="seed of the synthetic registry")
     return parser.parse_args(argv)
-
-
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings")
-    import django
-
-    django.setup()
-
-
-def _ensure_registry(size: int, seed: int) -> float | None:
-    from django.core.management import call_command
-
-    from kinlink.registry.models import Child
-
-    call_command("migrate", interactive=False, verbosity=0)
-    existing = Child.objects.count()
-    if existing == size:
-        print(f"reusing the registry of {size:,} children")
-        return None
-    if existing:
-        sys.exit(
-            f"the database holds {existing:,} children, not {size:,}: "
-            "choose another --database-url or drop this database"
-        )
-    print(f"synthesising {size:,} children (progress on stderr)…", flush=True)
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "kinlink", "synth", f"--children={size}", f"--seed={seed}"]
-    subprocess.run(command, check=True)
-    return time.perf_counter() - started
 
 
 # Generated in SQL so that 20 million rows take minutes, not hours; setseed makes it repeatable.
@@ -182,7 +153,7 @@ def _derive(sql: str, params: dict[str, Any], table: str) -> tuple[float, int]:
 
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
-    _setup(args.database_url)
+    setup_django(args.database_url)
     from django.db import connection
 
     from kinlink.connection import bulk
@@ -194,7 +165,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("this benchmark needs PostgreSQL (--database-url postgres://...)")
     on = today()
     started = time.perf_counter()
-    synth_seconds = _ensure_registry(args.size, args.seed)
+    synth_seconds = ensure_registry(args.size, args.seed)
     generate_seconds = _ensure_events(on)
     sizes = {
         "children": Child.objects.count(),

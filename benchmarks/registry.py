@@ -17,11 +17,11 @@ import platform
 import random
 import resource
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Callable
 from typing import Any
+
+from common import ensure_registry, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinlink_bench"
 BENCH_USER = "bench_caseworker"
@@ -37,38 +37,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 
 def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings")
-    import django
-
-    django.setup()
+    setup_django(database_url)
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # lets the test client use its "testserver" host
-
-
-def _ensure_registry(size: int, seed: int) -> float | None:
-    """Seconds spent synthesising, or None when the registry was reused."""
-    from django.core.management import call_command
-
-    from kinlink.registry.models import Child
-
-    call_command("migrate", interactive=False, verbosity=0)
-    existing = Child.objects.count()
-    if existing == size:
-        print(f"reusing the registry of {size:,} children")
-        return None
-    if existing:
-        sys.exit(
-            f"the database holds {existing:,} children, not {size:,}: "
-            "choose another --database-url or drop this database"
-        )
-    print(f"synthesising {size:,} children (progress on stderr)…", flush=True)
-    started = time.perf_counter()
-    # In a child process, so this process's peak memory is that of the measurements alone.
-    command = [sys.executable, "-m", "kinlink", "synth", f"--children={size}", f"--seed={seed}"]
-    subprocess.run(command, check=True)
-    return time.perf_counter() - started
 
 
 def _caseworker() -> Any:
@@ -132,7 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     from kinlink.registry.selectors import ChildFilters, child_search
 
     started = time.perf_counter()
-    synth_seconds = _ensure_registry(args.size, args.seed)
+    synth_seconds = ensure_registry(args.size, args.seed)
     user = _caseworker()
     in_scope = access.children_visible_to(user)
     scope_size = in_scope.count()

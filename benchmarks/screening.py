@@ -17,10 +17,11 @@ import json
 import os
 import platform
 import resource
-import subprocess
 import sys
 import time
 from typing import Any
+
+from common import ensure_registry, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinlink_screen_bench"
 TARGET_SECONDS = 60
@@ -40,40 +41,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def _setup(database_url: str) -> None:
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kinlink.settings")
-    import django
-
-    django.setup()
-
-
-def _ensure_registry(size: int, seed: int) -> float | None:
-    """Seconds spent synthesising, or None when the registry was reused."""
-    from django.core.management import call_command
-
-    from kinlink.registry.models import Child
-
-    call_command("migrate", interactive=False, verbosity=0)
-    existing = Child.objects.count()
-    if existing == size:
-        print(f"reusing the registry of {size:,} children")
-        return None
-    if existing:
-        sys.exit(
-            f"the database holds {existing:,} children, not {size:,}: "
-            "choose another --database-url or drop this database"
-        )
-    print(f"synthesising {size:,} children (progress on stderr)…", flush=True)
-    started = time.perf_counter()
-    command = [sys.executable, "-m", "kinlink", "synth", f"--children={size}", f"--seed={seed}"]
-    subprocess.run(command, check=True)
-    return time.perf_counter() - started
-
-
 def main(argv: list[str] | None = None) -> None:
     args = _arguments(argv)
-    _setup(args.database_url)
+    setup_django(args.database_url)
     from django.db import connection
 
     from kinlink.assessment import batch
@@ -85,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
 
     if connection.vendor != "postgresql":
         sys.exit("this benchmark measures PostgreSQL: give a postgres:// --database-url")
-    synth_seconds = _ensure_registry(args.size, args.seed)
+    synth_seconds = ensure_registry(args.size, args.seed)
     # Only this benchmark writes screenings in its database: start from none, so runs compare.
     with connection.cursor() as cursor:
         cursor.execute(f"TRUNCATE {connection.ops.quote_name(Screening._meta.db_table)}")

@@ -356,7 +356,7 @@ def test_coping_strategies_are_recorded_as_strengths(as_caseworker, child_a):
     )
     assert response.status_code == 302
     page = as_caseworker.get(url("child", child_a)).content.decode()
-    assert "Social media and short-video apps" in page and "Loneliness" in page
+    assert "Using social media platforms such as short-video apps" in page and "Loneliness" in page
 
 
 def test_a_domain_assessment_keeps_findings_with_references_for_the_case_plan(

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kinlink.core.coping import Challenge, CopingStrategy
 from kinlink.registry.models import Child
 
 
@@ -256,28 +257,6 @@ class Measurement(models.Model):
 
     def flag_labels(self) -> list[str]:
         return [GrowthFlag(f).label for f in self.flags if f in GrowthFlag.values]
-
-
-class CopingStrategy(models.TextChoices):
-    """The Henan study's six strategies (Table 1), recorded as strengths to build on."""
-
-    ACTIVE_ADAPTATION = "active_adaptation", _("Active adaptation to the environment")
-    SOCIAL_MEDIA = "social_media", _("Social media and short-video apps")
-    SOCIAL_SUPPORT = "social_support", _("Seeking social support")
-    RECREATION = "recreation", _("Recreation activities")
-    EMOTIONAL_REGULATION = "emotional_regulation", _("Emotional self-regulation")
-    POSITIVE_THINKING = "positive_thinking", _("Positive thinking")
-
-
-class Challenge(models.TextChoices):
-    """The Henan study's challenges (Figure 2)."""
-
-    BASIC_NEEDS = "basic_needs", _("Basic needs")
-    RELATIONSHIPS = "relationships", _("Changed relationships")
-    SOCIAL_ANXIETY = "social_anxiety", _("Social anxiety")
-    EMOTIONAL_DISTURBANCE = "emotional_disturbance", _("Emotional disturbance")
-    LONELINESS = "loneliness", _("Loneliness")
-    ACADEMIC = "academic", _("Academic problems")
 
 
 class CopingProfile(models.Model):

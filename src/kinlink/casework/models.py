@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from kinlink.core.coping import Challenge, CopingStrategy
 from kinlink.places.models import Place, ServiceProvider
 from kinlink.registry.models import Child
 
@@ -36,28 +37,6 @@ class Domain(models.TextChoices):
     HEALTH = "health", _("Health")
     PROTECTION = "protection", _("Protection")
     SOCIAL_PROTECTION = "social_protection", _("Social protection")
-
-
-class CopingStrategy(models.TextChoices):
-    """The six strategies of the Henan study's Table 1 (domain.md §3), in its order."""
-
-    ACTIVE_ADAPTATION = "active_adaptation", _("Active adaptation to the environment")
-    SOCIAL_MEDIA = "social_media", _("Using social media platforms such as short-video apps")
-    SOCIAL_SUPPORT = "social_support", _("Seeking social support systems")
-    RECREATION = "recreation", _("Engaging in recreation activities")
-    EMOTIONAL_REGULATION = "emotional_regulation", _("Practising emotional self-regulation")
-    POSITIVE_THINKING = "positive_thinking", _("Positive thinking")
-
-
-class Challenge(models.TextChoices):
-    """The challenges of the Henan study's Figure 2."""
-
-    BASIC_NEEDS = "basic_needs", _("Basic needs")
-    RELATIONSHIPS = "relationships", _("Changed relationships")
-    SOCIAL_ANXIETY = "social_anxiety", _("Social anxiety")
-    EMOTIONAL_DISTURBANCE = "emotional_disturbance", _("Emotional disturbance")
-    LONELINESS = "loneliness", _("Loneliness")
-    ACADEMIC = "academic", _("Academic problems")
 
 
 class CaseSource(models.TextChoices):
