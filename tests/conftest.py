@@ -187,12 +187,6 @@ def browser():
 @pytest.fixture
 def phone_page(browser, live_server):
     """A page the size of a small phone (360 px wide)."""
-    from kinlink.audit.models import AuditHead
-
-    # The live server answers on several threads, against SQLite's shared-cache test database,
-    # which cannot wait for a lock: the audit chain's head must exist before two requests
-    # append to it at once.
-    AuditHead.objects.get_or_create(pk=1)
     context = browser.new_context(viewport={"width": 360, "height": 780}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)

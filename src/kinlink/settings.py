@@ -124,6 +124,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Tests get a file too, not SQLite's shared-cache memory database: the live server of the
+    # browser tests answers on several threads, and only a file database makes their writes
+    # wait for each other (IMMEDIATE, busy_timeout) instead of failing or interleaving.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

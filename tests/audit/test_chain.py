@@ -76,7 +76,7 @@ def test_two_first_entries_written_at_once_both_land_in_one_chain():
     """On a new database the head of the chain does not exist yet; two requests auditing at the
     same moment both land, one after the other, in one chain."""
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite's in-memory test database is one connection")
+        pytest.skip("needs PostgreSQL: its row locks are what this test is about")
     for _ in range(5):
         _sql("DELETE FROM audit_auditentry")
         _sql("DELETE FROM audit_audithead")

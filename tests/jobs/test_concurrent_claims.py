@@ -15,7 +15,7 @@ from .conftest import effects, expected
 @pytest.mark.django_db(transaction=True)
 def test_racing_runners_apply_a_job_once(caseworker_a):
     if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL: SQLite's in-memory test database is one connection")
+        pytest.skip("needs PostgreSQL: its row locks are what this test is about")
     jobs = [
         job_start(kind="tests.count", label="", user=caseworker_a, params={"items": 3})
         for _ in range(10)
