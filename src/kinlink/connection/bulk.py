@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import NotSupportedError, connection, transaction
 
 from kinlink.connection import conf
 
@@ -219,7 +219,7 @@ def tuned() -> Iterator[None]:
     """A transaction in which these queries may use `KINLINK_BULK_WORK_MEM` (256MB) to
     aggregate a million groups in memory rather than spill them to disk."""
     if connection.vendor != "postgresql":
-        raise NotImplementedError("the set-based measures need PostgreSQL")
+        raise NotSupportedError("the set-based measures need PostgreSQL")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [conf.bulk_work_mem()])
         yield
