@@ -47,23 +47,10 @@ from kinlink.audit.models import Action
 from kinlink.audit.services import audit_record
 from kinlink.core.dates import today
 from kinlink.registry.models import Child
+from kinlink.registry.services import Errors
 
 SAFETY_PLAN_WITHIN = timedelta(hours=24)
 MAX_TEXT = 5000
-
-
-class Errors:
-    """Messages per field, raised together so a form shows every problem at once."""
-
-    def __init__(self) -> None:
-        self.messages: dict[str, list[str]] = {}
-
-    def add(self, field: str, message: str) -> None:
-        self.messages.setdefault(field, []).append(message)
-
-    def raise_if_any(self) -> None:
-        if self.messages:
-            raise ValidationError(self.messages)
 
 
 def _audit(obj: Any, action: Action, *, child: Child, values: Mapping[str, Any]) -> None:

@@ -60,6 +60,7 @@ from kinlink.casework.models import (
     ServiceOffer,
 )
 from kinlink.core.dates import age_in_years
+from kinlink.core.errors import RuleRefused
 from kinlink.places.models import Place, ServiceProvider
 from kinlink.registry.access import children_visible_to
 from kinlink.registry.derived import current_care
@@ -67,7 +68,7 @@ from kinlink.registry.models import Child
 from kinlink.registry.services import Errors
 
 
-class CaseworkError(Exception):
+class CaseworkError(RuleRefused):
     """An act that is not allowed now, or not for this person; the message says why."""
 
 

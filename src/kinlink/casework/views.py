@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,28 +30,17 @@ from kinlink.casework.models import (
 )
 from kinlink.core.dates import age_in_years, today
 from kinlink.registry.access import children_visible_to
+from kinlink.registry.views import save_with
 
 # Helpers ---------------------------------------------------------------------------------------
 
 
-def _call(form: Any, service: Callable[..., Any], /, **kwargs: Any) -> Any:
-    """Call a service; put its ValidationError on the form's fields and a CaseworkError above
-    the form, and return None; return the service's result otherwise."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    except services.CaseworkError as exc:
-        form.add_error(None, str(exc))
-    return None
-
-
 def _submit(request: HttpRequest, form: Any, service: Callable[..., Any], /, **kwargs: Any) -> Any:
-    """On a valid POST, call the service with the form's data (see `_call`); else None."""
+    """On a valid POST, call the service with the form's data (`registry.views.save_with`);
+    else None."""
     if request.method != "POST" or not form.is_valid():
         return None
-    return _call(form, service, **kwargs, **form.cleaned_data)
+    return save_with(form, service, **kwargs, **form.cleaned_data)
 
 
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -156,7 +144,7 @@ def case_open(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.OpenCaseForm(request.POST or None, caseworkers=caseworkers, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        case = _call(
+        case = save_with(
             form,
             services.case_open,
             actor=request.user,
@@ -191,7 +179,7 @@ def intake_new(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.child_for_intake(request.user, pk)
     form = forms.IntakeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        intake = _call(
+        intake = save_with(
             form, services.intake_refer, actor=request.user, child=child, **form.cleaned_data
         )
         if intake is not None:
@@ -296,7 +284,7 @@ def risk_change(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_to_act_on(request, pk)
     form = forms.RiskForm(request.POST or None, initial={"level": case.risk_level})
     if request.method == "POST" and form.is_valid():
-        result = _call(
+        result = save_with(
             form, services.risk_change, actor=request.user, case=case, **form.cleaned_data
         )
         if result is not None:
@@ -471,7 +459,7 @@ def _plan_form_post(
             data["goal"] = plan.goals.get(pk=data["goal"])
         else:
             data["plan"] = plan
-        if _call(form, service, actor=request.user, **data, **extra) is not None:
+        if save_with(form, service, actor=request.user, **data, **extra) is not None:
             return redirect("casework:plan", pk=case.pk)
     for error in form.non_field_errors():
         messages.error(request, error)
@@ -542,7 +530,7 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
         if not access.is_supervisor(request.user):
             raise Http404
         if form.is_valid():
-            done = _call(
+            done = save_with(
                 form,
                 services.approval_decide,
                 actor=request.user,
@@ -588,7 +576,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"priority": case.risk_level, "consent_on": today()},
     )
     if request.method == "POST" and form.is_valid():
-        referral = _call(
+        referral = save_with(
             form, services.referral_send, actor=request.user, case=case, **form.cleaned_data
         )
         if referral is not None:
@@ -643,7 +631,7 @@ def _referral_post(
     if not access.may_act_on(request.user, referral.case):
         raise Http404
     form = form_class(request.POST)
-    if form.is_valid() and _call(
+    if form.is_valid() and save_with(
         form, service, actor=request.user, referral=referral, **call(form, referral)
     ):
         return redirect("casework:referral", pk=referral.pk)
@@ -694,7 +682,7 @@ def intake_page(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             if data["decision"] == "accept":
-                case = _call(
+                case = save_with(
                     form,
                     services.intake_accept,
                     actor=request.user,
@@ -703,7 +691,7 @@ def intake_page(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 if case is not None:
                     return redirect(_case_url(case))
-            elif _call(
+            elif save_with(
                 form, services.intake_decline, actor=request.user, intake=intake, note=data["note"]
             ):
                 return redirect("casework:my_work")

@@ -23,6 +23,7 @@ from kinlink.accounts.models import User
 from kinlink.audit.models import Action
 from kinlink.audit.services import audit_change, audit_record, object_type_of
 from kinlink.core.dates import age_in_years, today
+from kinlink.core.errors import RuleRefused
 from kinlink.core.phones import normalise_phone
 from kinlink.guardianship import conf
 from kinlink.guardianship.access import may
@@ -64,7 +65,7 @@ from kinlink.registry.models import Adult, Child, MigrationEpisode, Relationship
 from kinlink.registry.services import Errors
 
 
-class GuardianshipError(Exception):
+class GuardianshipError(RuleRefused):
     """An act that is not allowed now, or not for this person; the message says why."""
 
 

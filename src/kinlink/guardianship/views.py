@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -44,21 +43,9 @@ from kinlink.guardianship.selectors import (
     reviews_due,
     worklist,
 )
+from kinlink.registry.views import save_with
 
 PAGE_SIZE = 25
-
-
-def _call(form: Any, service: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a service; put its ValidationError on the form fields, a GuardianshipError above the
-    form, and return None; return the service's result otherwise."""
-    try:
-        return service(**kwargs)
-    except ValidationError as exc:
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    except services.GuardianshipError as exc:
-        form.add_error(None, str(exc))
-    return None
 
 
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
@@ -150,7 +137,7 @@ def declaration_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "declaration.draft")
     form = forms.DeclarationForm(request.POST or None, user=request.user, child=child)
     if request.method == "POST" and form.is_valid():
-        decl = _call(
+        decl = save_with(
             form, services.declaration_draft, actor=request.user, child=child, **form.cleaned_data
         )
         if decl is not None:
@@ -223,7 +210,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(
+        and save_with(
             form,
             services.declaration_update,
             actor=request.user,
@@ -263,7 +250,7 @@ def _declaration_action(
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(form, service, actor=request.user, declaration=decl, **form.cleaned_data)
+        and save_with(form, service, actor=request.user, declaration=decl, **form.cleaned_data)
     ):
         messages.success(request, done)
         return redirect("guardianship:declaration_detail", pk=decl.pk)
@@ -326,7 +313,7 @@ def declaration_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(
+        and save_with(
             form,
             services.declaration_revoke,
             actor=request.user,
@@ -390,7 +377,7 @@ def assessment_new(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "assessment.record")
     form = forms.AssessmentForm(request.POST or None, user=request.user, child=child)
     if request.method == "POST" and form.is_valid():
-        bia = _call(
+        bia = save_with(
             form, services.assessment_record, actor=request.user, child=child, **form.cleaned_data
         )
         if bia is not None:
@@ -435,7 +422,7 @@ def appointment_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, child=child, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        appt = _call(
+        appt = save_with(
             form, services.appointment_request, actor=request.user, child=child, **form.cleaned_data
         )
         if appt is not None:
@@ -496,7 +483,7 @@ def appointment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
-        done = _call(
+        done = save_with(
             form,
             services.appointment_decide,
             actor=request.user,
@@ -533,7 +520,7 @@ def _appointment_action(
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(form, service, actor=request.user, appointment=appt, **form.cleaned_data)
+        and save_with(form, service, actor=request.user, appointment=appt, **form.cleaned_data)
     ):
         return redirect("guardianship:appointment_detail", pk=appt.pk)
     return _form_page(
@@ -600,7 +587,7 @@ def referral_new(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, user=request.user, child=child, initial={"referred_on": today()}
     )
     if request.method == "POST" and form.is_valid():
-        referral = _call(
+        referral = save_with(
             form, services.referral_create, actor=request.user, child=child, **form.cleaned_data
         )
         if referral is not None:
@@ -659,7 +646,7 @@ def _referral_action(
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(form, service, actor=request.user, referral=referral, **form.cleaned_data)
+        and save_with(form, service, actor=request.user, referral=referral, **form.cleaned_data)
     ):
         return redirect("guardianship:referral_detail", pk=referral.pk)
     return _form_page(
@@ -735,7 +722,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"school_name": child.school.name if child.school_id else ""}
     form = forms.PlanForm(request.POST or None, user=request.user, child=child, initial=initial)
     if request.method == "POST" and form.is_valid():
-        plan = _call(
+        plan = save_with(
             form, services.plan_create, actor=request.user, child=child, **form.cleaned_data
         )
         if plan is not None:
@@ -790,7 +777,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data)
+        and save_with(
+            form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data
+        )
     ):
         return redirect("guardianship:plan_detail", pk=plan.pk)
     return _form_page(
@@ -820,7 +809,7 @@ def plan_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         }
     form = forms.EmergencyContactsForm(request.POST or None, rows=rows, initial=initial)
     if request.method == "POST" and form.is_valid():
-        saved = _call(
+        saved = save_with(
             form,
             services.plan_set_emergency_contacts,
             actor=request.user,
@@ -860,7 +849,9 @@ def plan_mark(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(form, services.checklist_mark, actor=request.user, plan=plan, **form.cleaned_data)
+        and save_with(
+            form, services.checklist_mark, actor=request.user, plan=plan, **form.cleaned_data
+        )
     ):
         return redirect("guardianship:plan_detail", pk=plan.pk)
     return _form_page(
@@ -907,7 +898,7 @@ def plan_given(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _call(form, services.pack_given, actor=request.user, plan=plan, **form.cleaned_data)
+        and save_with(form, services.pack_given, actor=request.user, plan=plan, **form.cleaned_data)
     ):
         messages.success(request, _("Recorded: the family pack was given."))
         return redirect("guardianship:plan_detail", pk=plan.pk)

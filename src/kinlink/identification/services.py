@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from kinlink.accounts.models import User
 from kinlink.audit.models import Action
 from kinlink.audit.services import audit_record
+from kinlink.core.errors import RuleRefused
 from kinlink.core.names import fold
 from kinlink.identification import conf, reading
 from kinlink.identification.linking import Assignment
@@ -45,7 +46,7 @@ BULK_SIZE = 1000
 INSERT_CHUNK = 5000
 
 
-class IdentificationError(Exception):
+class IdentificationError(RuleRefused):
     """An act that is not allowed now; the message says why."""
 
 

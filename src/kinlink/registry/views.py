@@ -18,6 +18,7 @@ from kinlink.accounts.models import Role
 from kinlink.audit.models import Action
 from kinlink.audit.selectors import audit_entries_for
 from kinlink.audit.services import audit_record, audit_view
+from kinlink.core.errors import RuleRefused
 from kinlink.places.models import Place
 from kinlink.registry import access, services
 from kinlink.registry.access import Group
@@ -34,14 +35,18 @@ from kinlink.registry.selectors import (
 )
 
 
-def save_with(form: Any, service: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call a service; on ValidationError put its messages on the form and return None."""
+def save_with(form: Any, service: Callable[..., Any], /, **kwargs: Any) -> Any:
+    """Call a service; on a ValidationError put its messages on the form's fields, on a refused
+    rule (`core.errors.RuleRefused`) its message above the form, and return None; return the
+    service's result otherwise. Every app's views save through this one function."""
     try:
         return service(**kwargs)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, messages)
-        return None
+    except RuleRefused as exc:
+        form.add_error(None, str(exc))
+    return None
 
 
 def _place_in_scope(request: HttpRequest, place_id: int | None) -> Place | None:
