@@ -209,14 +209,31 @@ def test_a_caseworker_cannot_screen_the_whole_registry(varied, caseworker_a):
     assert not Screening.objects.exists()
 
 
-def test_a_rerun_resumes_after_the_last_child_screened(varied, supervisor):
+def test_a_rerun_of_a_job_screens_only_the_children_it_has_not_screened(varied, supervisor):
     job = screen_registry_start(user=supervisor, on=dt.date.today())
-    first = varied[:3]
+    rules = current_rule_set()
+    # Committed by an earlier attempt, with a gap (worker processes commit chunks out of order).
+    earlier = [varied[0], varied[1], varied[4]]
     batch.screen_children(
-        Child.objects.filter(pk__in=[c.pk for c in first]),
+        Child.objects.filter(pk__in=[c.pk for c in earlier]),
         on=TODAY,
-        rule_set=current_rule_set(),
+        rule_set=rules,
         user=supervisor,
         job_id=job.pk,
     )
-    assert batch.resume_after(job.pk) == first[-1].pk
+    ids = [c.pk for c in varied]
+    assert batch.remaining_ids(Child.objects.filter(pk__in=ids), job.pk) == [
+        c.pk for c in varied if c not in earlier
+    ]
+    counts = batch.screen_children(
+        Child.objects.filter(pk__in=ids), on=TODAY, rule_set=rules, user=supervisor, job_id=job.pk
+    )
+    assert counts["children"] == len(varied) - len(earlier)
+    screened = Screening.objects.filter(job=job).values_list("child_id", flat=True)
+    assert sorted(screened) == sorted(ids)  # each child once
+
+
+def test_worker_processes_are_used_only_where_they_can_see_the_data(varied):
+    # Inside a test's transaction a forked process would not see the children: one process.
+    assert batch.worker_count(4, chunks=10) == 1
+    assert batch.worker_count(None, chunks=1) == 1

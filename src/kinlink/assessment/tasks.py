@@ -33,8 +33,8 @@ def screen_registry_start(*, user: User, on: dt.date | None = None) -> Job:
 
 @job_handler(SCREEN_REGISTRY)
 def screen_registry(job: Job, progress: Progress) -> dict[str, Any]:
-    """Resumable: each chunk commits with its progress; a rerun continues after the last child
-    screened by this job. Scope is checked when the job runs, not when it was started."""
+    """Resumable: each chunk commits with its progress; a rerun screens the children this job
+    has not screened yet. Scope is checked when the job runs, not when it was started."""
     user = job.created_by
     if user is None or not can_screen_registry(user):
         raise JobError(_("Only a supervisor can screen every child in scope."))
@@ -66,7 +66,6 @@ def screen_registry(job: Job, progress: Progress) -> dict[str, Any]:
         rule_set=rules,
         user=user,
         job_id=job.pk,
-        after=batch.resume_after(job.pk),
         progress=report,
         per_child=total <= batch.PER_CHILD_LIMIT,
     )

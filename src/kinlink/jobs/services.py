@@ -192,6 +192,12 @@ def _held(job: Job, attempt: int) -> QuerySet[Job]:
 _stop_requested = threading.Event()
 
 
+def stop_requested() -> bool:
+    """Whether the worker running this job was told to stop (for handlers that wait on others,
+    such as worker processes, and so make no progress call of their own for a while)."""
+    return _stop_requested.is_set()
+
+
 class JobProgress:
     """The `progress` callable a handler receives: one UPDATE, failing if the claim was lost."""
 
