@@ -12,7 +12,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from kinlink.connection import services
-from kinlink.connection.alerts import Alert, Code, alerts_for_child
+from kinlink.connection.alerts import Alert, Code, alerts_for_child, alerts_for_children
 from kinlink.connection.conf import local_zone
 from kinlink.registry import services as registry
 from kinlink.registry.models import MigrationEpisode
@@ -208,3 +208,34 @@ def test_a_missing_exchange_rate_is_an_alert_rather_than_a_crash(child_a, mother
     )
     call(child_a, mother_a, BASE)
     assert codes(alerts_for_child(child_a, on=BASE)) == [Code.NO_EXCHANGE_RATE]
+
+
+@pytest.mark.parametrize("with_plan", [False, True])
+def test_the_alerts_of_a_range_of_children_are_those_of_each_childs_page(
+    child_a, mother_a, with_plan
+):
+    """The registry-wide screen reads contacts for a range of children at once (the latest per
+    parent, and a year of them where a plan is judged); on every day it must give what the
+    child's own page gives."""
+    if with_plan:
+        services.contact_plan_set(
+            child=child_a, parent=mother_a, contacts_per_30_days=6, channel="video", agreed_on=BASE
+        )
+    # Twice a month for a year, then three calls a month apart, then silence; and one call
+    # recorded in the hours after midnight, the edge of a day.
+    for k in range(0, 360, 15):
+        call(child_a, mother_a, BASE + dt.timedelta(days=k))
+    for k in (400, 430, 460):
+        call(child_a, mother_a, BASE + dt.timedelta(days=k), hour=0)
+    services.visit_record(
+        child=child_a,
+        parent=mother_a,
+        kind="home_visit",
+        started_on=BASE + dt.timedelta(days=470),
+        ended_on=BASE + dt.timedelta(days=475),
+        reported_by="caregiver",
+    )
+    for offset in range(-10, 600, 13):
+        on = BASE + dt.timedelta(days=offset)
+        single = alerts_for_child(child_a, on=on)
+        assert alerts_for_children([child_a.pk], on).get(child_a.pk, []) == single, on
