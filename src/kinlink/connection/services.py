@@ -202,7 +202,8 @@ def contact_plan_set(
         "agreed_on": agreed_on,
         "from_pre_departure": from_pre_departure,
     }
-    current = ContactPlan.objects.filter(child=child, parent=parent).first()
+    # Locked, so a seeding at the same moment cannot slip between this check and the write.
+    current = ContactPlan.objects.select_for_update().filter(child=child, parent=parent).first()
     if current is None or any(_plain(getattr(current, k)) != _plain(v) for k, v in values.items()):
         values["seeded_from"] = ""
     return _plan_write(child, parent, values)
