@@ -1,6 +1,7 @@
-"""In a phone-sized browser: a health worker records a measurement and sees z-scores and flags;
-a caseworker screens a child, reads the factors and their reasons, completes a PHQ-A with a
-self-harm answer and sees the alert and the task; the eco-map fits a 360 px screen."""
+"""In a phone-sized browser: a health worker records a measurement and sees z-scores, flags and
+the charts by age and by height; a caseworker screens a child, reads the factors and their
+reasons, completes a PHQ-A with a self-harm answer and sees the alert and the task; the eco-map
+fits a 360 px screen."""
 
 from __future__ import annotations
 
@@ -49,6 +50,16 @@ def test_a_health_worker_records_a_measurement_and_sees_z_scores_and_flags(
     assert box["width"] <= 360
     assert no_horizontal_scroll(page)
     shot(page, "growth")
+
+    # Weight against height (a child of 3): the point at its height, the axis in cm.
+    page.click(".tabs a:has-text('Weight-for-height')")
+    page.wait_for_selector("svg.chart text:has-text('height (cm)')")
+    assert page.locator("svg.chart polyline.curve").count() == 5
+    assert page.locator("svg.chart circle.point").count() == 1
+    box = page.locator("svg.chart").bounding_box()
+    assert box["width"] <= 360
+    assert no_horizontal_scroll(page)
+    shot(page, "growth-weight-for-height")
 
 
 def test_a_caseworker_screens_gives_a_phq_a_and_sees_the_alert_and_the_eco_map(

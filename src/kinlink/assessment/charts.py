@@ -1,5 +1,6 @@
-"""Geometry for the server-rendered SVG pictures: a child's growth against the WHO curves, and
-the eco-map of the support network. Templates draw what these compute; no JavaScript.
+"""Geometry for the server-rendered SVG pictures: a child's growth against the WHO curves (by age,
+and weight by length/height under 5 years), and the eco-map of the support network. Templates
+draw what these compute; no JavaScript.
 
 Both use a 360-unit-wide viewBox so that on a 360 px phone one unit is about one pixel and the
 text stays readable.
@@ -11,8 +12,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from kinlink.assessment.growth import tables, zscores
-from kinlink.assessment.growth.tables import LMS
+from kinlink.assessment.growth.tables import LMS, HeightTable
 from kinlink.assessment.models import Measurement, SupportTie
 
 WIDTH = 360
@@ -25,6 +28,42 @@ INDICATORS = {
     "wfa": ("wfa", "kg", 120),
     "bmi": ("bmifa", "kg/m²", 228),
 }
+
+
+@dataclass(frozen=True)
+class ByLength:
+    """A weight-for-length/height chart: its WHO 2006 table, the ages it serves (whole days,
+    `last_day` exclusive) and the lengths/heights the table covers."""
+
+    table: HeightTable
+    first_day: int
+    last_day: float
+    cm: tuple[float, float]
+
+
+# Weight-for-length for children measured lying under 731 days (45-110 cm); weight-for-height
+# from 731 days to 5 years (65-120 cm). WHO gives neither from 5 years (60 months) on.
+UNDER_FIVE_DAYS = zscores.UNDER_FIVE_MONTHS * DAYS_PER_MONTH  # 1826.25: months < 60
+BY_LENGTH = {
+    "wfl": ByLength("wfl", 0, zscores.LENGTH_UNTIL_DAYS, zscores.WFL_RANGE_CM),
+    "wfh": ByLength("wfh", zscores.LENGTH_UNTIL_DAYS, UNDER_FIVE_DAYS, zscores.WFH_RANGE_CM),
+}
+CHARTS = (*INDICATORS, *BY_LENGTH)
+WASTING_OR_FATNESS = frozenset({"wasting", "severe_wasting", "overweight", "obesity"})
+
+
+def charts_for(age_now_days: int, measurements: Sequence[Measurement]) -> list[str]:
+    """The charts a child has: by age always; under 5 years, weight-for-length while under
+    731 days (or to show measurements taken then) and weight-for-height from 731 days."""
+    codes = list(INDICATORS)
+    if age_now_days >= UNDER_FIVE_DAYS:
+        return codes
+    wfl = BY_LENGTH["wfl"]
+    if age_now_days < wfl.last_day or any(m.age_days < wfl.last_day for m in measurements):
+        codes.append("wfl")
+    if age_now_days >= BY_LENGTH["wfh"].first_day:
+        codes.append("wfh")
+    return codes
 
 
 def sd_value(lms: LMS, k: float) -> float:
@@ -76,6 +115,7 @@ class Point:
     value: float
     z: float | None
     flagged: bool
+    x_value: float  # age in months, or length/height in cm
 
 
 @dataclass
@@ -84,6 +124,8 @@ class GrowthChart:
     unit: str
     height: int
     plot: tuple[float, float, float, float]  # left, top, right, bottom
+    x_label: str = ""
+    by_length: bool = False  # across: length/height in cm, not age
     curves: list[Curve] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
     x_ticks: list[Tick] = field(default_factory=list)
@@ -122,46 +164,43 @@ def _nice_step(span: float, ticks: int) -> float:
     return 10 * power
 
 
-def growth_chart(
-    sex: str, measurements: Sequence[Measurement], indicator: str, *, age_now_days: int
+def _range(
+    values: Sequence[float], *, margin: float, unit: float, least: float, low: float, high: float
+) -> tuple[float, float]:
+    """From `margin` below the lowest value to `margin` above the highest, in whole `unit`s,
+    at least `least` wide, within [low, high]."""
+    start = max(low, math.floor((min(values) - margin) / unit) * unit)
+    end = min(high, math.ceil((max(values) + margin) / unit) * unit)
+    if end - start < least:
+        start = max(low, end - least)
+        end = min(high, start + least)
+    return start, end
+
+
+def _draw(
+    chart: GrowthChart,
+    samples: Sequence[tuple[float, dict[int, float]]],
+    raw_points: Sequence[tuple[float, float, float | None, bool, str]],
+    start: float,
+    end: float,
+    x_ticks: Sequence[tuple[float, str]],
 ) -> GrowthChart:
-    """The child's points for one indicator against the WHO median and ±2, ±3 SD curves, over
-    the ages the points span (and the child's age now), at least two years wide."""
-    table, unit, last_month = INDICATORS[indicator]
-    chart = GrowthChart(indicator=indicator, unit=unit, height=280, plot=(40, 14, 330, 240))
-    raw_points = []
-    for m in measurements:
-        value, z, flagged = _value(m, indicator)
-        months = m.age_days / DAYS_PER_MONTH
-        if value is not None and months <= last_month:
-            raw_points.append((months, value, z, flagged, m.measured_on.isoformat()))
-    ages = [p[0] for p in raw_points] + [min(age_now_days / DAYS_PER_MONTH, last_month)]
-    start = max(0.0, math.floor((min(ages) - 6) / 12) * 12)
-    end = min(float(last_month), math.ceil((max(ages) + 6) / 12) * 12)
-    if end - start < 24:
-        start = max(0.0, end - 24)
-        end = min(float(last_month), start + 24)
-    steps = 72
-    samples = []
-    for i in range(steps + 1):
-        months = start + (end - start) * i / steps
-        lms = lms_at(table, sex, months)
-        if lms is not None:
-            samples.append((months, {k: sd_value(lms, k) for k in SD_LINES}))
+    """Scale the curves (x, {sd: value}) and the child's points (x, value, z, flagged, day) into
+    the plot, join the points in date order, and place the ticks."""
     values = [v for _, line in samples for v in line.values()] + [p[1] for p in raw_points]
     low, high = min(values), max(values)
     step = _nice_step(high - low, 6)
     low, high = math.floor(low / step) * step, math.ceil(high / step) * step
     left, top, right, bottom = chart.plot
 
-    def x_of(months: float) -> float:
-        return round(left + (months - start) / (end - start) * (right - left), 1)
+    def x_of(x: float) -> float:
+        return round(left + (x - start) / (end - start) * (right - left), 1)
 
     def y_of(value: float) -> float:
         return round(bottom - (value - low) / (high - low) * (bottom - top), 1)
 
     for k in SD_LINES:
-        coords = [(x_of(m), y_of(line[k])) for m, line in samples]
+        coords = [(x_of(x), y_of(line[k])) for x, line in samples]
         if coords:
             chart.curves.append(
                 Curve(
@@ -172,20 +211,113 @@ def growth_chart(
                 )
             )
     chart.points = [
-        Point(x_of(months), y_of(value), day, round(value, 1), z, flagged)
-        for months, value, z, flagged, day in sorted(raw_points)
+        Point(x_of(x), y_of(value), day, round(value, 1), z, flagged, round(x, 1))
+        for x, value, z, flagged, day in sorted(raw_points, key=lambda p: (p[4], p[0]))
     ]
     chart.path = " ".join(f"{p.x},{p.y}" for p in chart.points)
-    year_step = 12 if end - start <= 72 else 24
-    month = math.ceil(start / year_step) * year_step
-    while month <= end:
-        chart.x_ticks.append(Tick(x_of(month), str(int(month // 12))))
-        month += year_step
+    chart.x_ticks = [Tick(x_of(at), label) for at, label in x_ticks]
     value = low
     while value <= high + 1e-9:
         chart.y_ticks.append(Tick(y_of(value), f"{value:g}"))
         value += step
     return chart
+
+
+def growth_chart(
+    sex: str, measurements: Sequence[Measurement], indicator: str, *, age_now_days: int
+) -> GrowthChart:
+    """The child's points for one indicator against the WHO median and ±2, ±3 SD curves: by age
+    over the ages the points span (and the child's age now), at least two years wide; or, for
+    "wfl" and "wfh", weight against length/height (see `length_chart`)."""
+    if indicator in BY_LENGTH:
+        return length_chart(sex, measurements, indicator, age_now_days=age_now_days)
+    table, unit, last_month = INDICATORS[indicator]
+    chart = GrowthChart(
+        indicator=indicator,
+        unit=unit,
+        height=280,
+        plot=(40, 14, 330, 240),
+        x_label=_("age (years)"),
+    )
+    raw_points = []
+    for m in measurements:
+        value, z, flagged = _value(m, indicator)
+        months = m.age_days / DAYS_PER_MONTH
+        if value is not None and months <= last_month:
+            raw_points.append((months, value, z, flagged, m.measured_on.isoformat()))
+    ages = [p[0] for p in raw_points] + [min(age_now_days / DAYS_PER_MONTH, last_month)]
+    start, end = _range(ages, margin=6, unit=12, least=24, low=0.0, high=float(last_month))
+    steps = 72
+    samples = []
+    for i in range(steps + 1):
+        months = start + (end - start) * i / steps
+        lms = lms_at(table, sex, months)
+        if lms is not None:
+            samples.append((months, {k: sd_value(lms, k) for k in SD_LINES}))
+    year_step = 12 if end - start <= 72 else 24
+    ticks = []
+    month = math.ceil(start / year_step) * year_step
+    while month <= end:
+        ticks.append((month, str(int(month // 12))))
+        month += year_step
+    return _draw(chart, samples, raw_points, start, end, ticks)
+
+
+def length_chart(
+    sex: str, measurements: Sequence[Measurement], indicator: str, *, age_now_days: int
+) -> GrowthChart:
+    """Weight against length ("wfl", measurements before 731 days, 45-110 cm) or height ("wfh",
+    731 days to 5 years, 65-120 cm), against WHO's median and ±2, ±3 SD curves.
+
+    Each measurement of the chart's ages is placed at its length/height as the z-score takes it
+    (a standing measure before 731 days +0.7 cm, a lying one after -0.7 cm), unless oedema makes
+    the weight meaningless or the length is off WHO's table. The axis spans the points (or,
+    with none, the median length/height at the child's age now) with 5 cm to spare, at least
+    20 cm wide. From 5 years WHO has no such standard: asking for it is an error."""
+    spec = BY_LENGTH[indicator]
+    if age_now_days >= UNDER_FIVE_DAYS:
+        raise ValueError("WHO has no weight-for-length/height standard from 5 years")
+    low_cm, high_cm = spec.cm
+    chart = GrowthChart(
+        indicator=indicator,
+        unit="kg",
+        height=280,
+        plot=(40, 14, 330, 240),
+        x_label=_("length (cm)") if indicator == "wfl" else _("height (cm)"),
+        by_length=True,
+    )
+    raw_points = []
+    for m in measurements:
+        if not spec.first_day <= m.age_days < spec.last_day:
+            continue
+        if m.weight_kg is None or m.height_cm is None or m.oedema:
+            continue
+        measure = zscores.Measure(m.measure) if m.measure else None
+        cm = zscores.corrected_height(float(m.height_cm), measure, m.age_days)
+        if cm is None or not low_cm <= cm <= high_cm:
+            continue
+        flagged = bool(set(m.flags or ()) & WASTING_OR_FATNESS)
+        raw_points.append((cm, float(m.weight_kg), m.wfh_z, flagged, m.measured_on.isoformat()))
+    if raw_points:
+        lengths = [p[0] for p in raw_points]
+    else:
+        day = min(max(age_now_days, spec.first_day), math.floor(spec.last_day))
+        lengths = [tables.by_day("lfa", sex)[min(day, 1856)].m]  # type: ignore[arg-type]
+    start, end = _range(lengths, margin=5, unit=5, least=20, low=low_cm, high=high_cm)
+    steps = 72
+    samples = []
+    for i in range(steps + 1):
+        cm = min(max(round(start + (end - start) * i / steps, 4), start), end)
+        lms = tables.at_height(spec.table, sex, cm)  # type: ignore[arg-type]
+        if lms is not None:
+            samples.append((cm, {k: sd_value(lms, k) for k in SD_LINES}))
+    cm_step = 5 if end - start <= 30 else 10
+    ticks = []
+    cm = math.ceil(start / cm_step) * cm_step
+    while cm <= end + 1e-9:
+        ticks.append((cm, f"{cm:g}"))
+        cm += cm_step
+    return _draw(chart, samples, raw_points, start, end, ticks)
 
 
 # Eco-map ---------------------------------------------------------------------------------

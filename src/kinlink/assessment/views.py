@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kinlink.assessment import charts, permissions, screeners, selectors, services
@@ -344,6 +344,15 @@ def external_scores(request: HttpRequest, pk: int) -> HttpResponse:
 # Growth ------------------------------------------------------------------------------------
 
 
+CHART_LABELS = {
+    "hfa": gettext_lazy("Height-for-age"),
+    "wfa": gettext_lazy("Weight-for-age"),
+    "bmi": gettext_lazy("BMI-for-age"),
+    "wfl": gettext_lazy("Weight-for-length"),
+    "wfh": gettext_lazy("Weight-for-height"),
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def growth(request: HttpRequest, pk: int) -> HttpResponse:
@@ -358,15 +367,12 @@ def growth(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Measurement saved."))
             return redirect(f"{reverse('assessment:growth', args=[child.pk])}?m={measurement.pk}")
     measurements = list(selectors.measurements_of(child))
+    age_now_days = (today() - child.date_of_birth).days
+    available = charts.charts_for(age_now_days, measurements)
     indicator = request.GET.get("chart", "hfa")
-    if indicator not in charts.INDICATORS:
+    if indicator not in available:
         indicator = "hfa"
-    chart = charts.growth_chart(
-        child.sex,
-        measurements,
-        indicator,
-        age_now_days=(today() - child.date_of_birth).days,
-    )
+    chart = charts.growth_chart(child.sex, measurements, indicator, age_now_days=age_now_days)
     latest = measurements[0] if measurements else None
     just_saved = request.GET.get("m")
     if just_saved and latest is not None and str(latest.pk) != just_saved:
@@ -383,11 +389,7 @@ def growth(request: HttpRequest, pk: int) -> HttpResponse:
             "latest": latest,
             "just_saved": bool(just_saved),
             "chart": chart,
-            "indicators": [
-                ("hfa", _("Height-for-age")),
-                ("wfa", _("Weight-for-age")),
-                ("bmi", _("BMI-for-age")),
-            ],
+            "indicators": [(code, CHART_LABELS[code]) for code in available],
         },
         status=400 if form is not None and form.errors else 200,
     )

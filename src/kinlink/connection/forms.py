@@ -114,7 +114,12 @@ class ContactPlanForm(forms.Form):
     channel = forms.ChoiceField(label=_("Usual channel"), choices=Channel.choices)
     agreed_on = forms.DateField(label=_("Agreed on"), widget=DateInput())
     from_pre_departure = forms.BooleanField(
-        label=_("Agreed in pre-departure planning"), required=False
+        label=_("Agreed in pre-departure planning"),
+        required=False,
+        help_text=_(
+            "A plan copied from a pre-departure plan follows changes to that plan until it is "
+            "changed here."
+        ),
     )
 
     def __init__(self, *args: Any, parents: Sequence[Relationship], **kwargs: Any) -> None:

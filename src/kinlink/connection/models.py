@@ -98,6 +98,10 @@ class ContactPlan(models.Model):
     channel = models.CharField(_("usual channel"), max_length=8, choices=Channel.choices)
     agreed_on = models.DateField(_("agreed on"))
     from_pre_departure = models.BooleanField(_("agreed in pre-departure planning"), default=False)
+    # The record the plan was last copied from by `plans.seed_contact_plan` (for example
+    # "guardianship.predepartureplan:12"); blank when made or last changed by hand, which stops
+    # further seeding from overwriting the caseworker's plan.
+    seeded_from = models.CharField(_("copied from"), max_length=80, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -65,6 +66,7 @@ def _audit(
     action: Action,
     changes: Mapping[str, tuple[Any, Any]],
     about: Child | Household,
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
     """An audit entry for the record, naming the child or household it is about, so the
     record's access log and the child's can both find it."""
@@ -74,7 +76,7 @@ def _audit(
         object_id=obj.pk,
         fields=changes.keys(),
         changes={k: (_plain(old), _plain(new)) for k, (old, new) in changes.items()},
-        extra={object_type_of(about): about.pk},
+        extra={object_type_of(about): about.pk, **(extra or {})},
     )
 
 
@@ -136,17 +138,9 @@ def contact_record(*, child: Child, recorded_by: User | None = None, **values: A
 # Contact plans ------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def contact_plan_set(
-    *,
-    child: Child,
-    parent: Adult,
-    contacts_per_30_days: int,
-    channel: str,
-    agreed_on: dt.date,
-    from_pre_departure: bool = False,
-) -> ContactPlan:
-    """Agree (or change) how often a parent and the child will be in contact."""
+def _check_plan(
+    child: Child, parent: Adult, contacts_per_30_days: Any, channel: Any, agreed_on: Any
+) -> None:
     errors = Errors()
     if not _is_parent(child, parent):
         errors.add("parent", _("Choose the child's mother or father."))
@@ -159,13 +153,14 @@ def contact_plan_set(
     elif agreed_on > today():
         errors.add("agreed_on", _("The plan cannot be agreed in the future."))
     errors.raise_if_any()
-    values = {
-        "contacts_per_30_days": contacts_per_30_days,
-        "channel": channel,
-        "agreed_on": agreed_on,
-        "from_pre_departure": from_pre_departure,
-    }
-    plan = ContactPlan.objects.filter(child=child, parent=parent).first()
+
+
+def _plan_write(
+    child: Child, parent: Adult, values: dict[str, Any], *, extra: Mapping[str, Any] | None = None
+) -> ContactPlan:
+    """Create the pair's plan or change the fields whose value differs, audited either way
+    (nothing is written, nor audited, when nothing changes)."""
+    plan = ContactPlan.objects.select_for_update().filter(child=child, parent=parent).first()
     if plan is None:
         plan = ContactPlan.objects.create(child=child, parent=parent, **values)
         _audit(
@@ -173,6 +168,7 @@ def contact_plan_set(
             action=Action.CREATE,
             changes=_created({"parent": parent, **values}),
             about=child,
+            extra=extra,
         )
         return plan
     changes = {
@@ -182,8 +178,82 @@ def contact_plan_set(
         for k, v in values.items():
             setattr(plan, k, v)
         plan.save(update_fields=[*values, "updated_at"])
-        _audit(plan, action=Action.CHANGE, changes=changes, about=child)
+        _audit(plan, action=Action.CHANGE, changes=changes, about=child, extra=extra)
     return plan
+
+
+@transaction.atomic
+def contact_plan_set(
+    *,
+    child: Child,
+    parent: Adult,
+    contacts_per_30_days: int,
+    channel: str,
+    agreed_on: dt.date,
+    from_pre_departure: bool = False,
+) -> ContactPlan:
+    """Agree (or change) how often a parent and the child will be in contact, by hand. A
+    change by hand makes the plan the caseworker's: seeding from a pre-departure plan
+    (`plans.seed_contact_plan`) no longer overwrites it."""
+    _check_plan(child, parent, contacts_per_30_days, channel, agreed_on)
+    values: dict[str, Any] = {
+        "contacts_per_30_days": contacts_per_30_days,
+        "channel": channel,
+        "agreed_on": agreed_on,
+        "from_pre_departure": from_pre_departure,
+    }
+    # Locked, so a seeding at the same moment cannot slip between this check and the write.
+    current = ContactPlan.objects.select_for_update().filter(child=child, parent=parent).first()
+    if current is None or any(_plain(getattr(current, k)) != _plain(v) for k, v in values.items()):
+        values["seeded_from"] = ""
+    return _plan_write(child, parent, values)
+
+
+class Seeding(StrEnum):
+    """What seeding did to the contact plan (`contact_plan_seed`)."""
+
+    CREATED = "created"  # there was no plan: one was made from the agreement
+    UPDATED = "updated"  # the seeded plan now follows the new agreement
+    UNCHANGED = "unchanged"  # the plan already says what was agreed
+    KEPT = "kept"  # a plan made or changed by hand differs, and was not overwritten
+
+
+@transaction.atomic
+def contact_plan_seed(
+    *,
+    child: Child,
+    parent: Adult,
+    contacts_per_30_days: int,
+    channel: str,
+    agreed_on: dt.date,
+    source: str,
+) -> Seeding:
+    """Create or update the contact plan of a child and a parent from an agreement recorded
+    elsewhere (`source` names the record, e.g. "guardianship.predepartureplan:12"), unless a
+    caseworker made or changed the plan by hand: see `plans` for the rule."""
+    if not source:
+        raise ValueError("say which record the agreement comes from")
+    _check_plan(child, parent, contacts_per_30_days, channel, agreed_on)
+    current = ContactPlan.objects.select_for_update().filter(child=child, parent=parent).first()
+    same_terms = current is not None and (
+        current.contacts_per_30_days == contacts_per_30_days and current.channel == channel
+    )
+    if current is not None and not current.seeded_from:
+        return Seeding.UNCHANGED if same_terms else Seeding.KEPT
+    if current is not None and same_terms and current.seeded_from == source:
+        return Seeding.UNCHANGED
+    values = {
+        "contacts_per_30_days": contacts_per_30_days,
+        "channel": channel,
+        # The day agreed moves only when the terms do.
+        "agreed_on": current.agreed_on if current is not None and same_terms else agreed_on,
+        "from_pre_departure": True,
+        "seeded_from": source,
+    }
+    _plan_write(child, parent, values, extra={"seeded_from": source})
+    if current is None:
+        return Seeding.CREATED
+    return Seeding.UNCHANGED if same_terms else Seeding.UPDATED
 
 
 # Visits and returns -------------------------------------------------------------------------

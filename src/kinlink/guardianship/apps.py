@@ -9,6 +9,7 @@ class GuardianshipConfig(AppConfig):
 
     def ready(self) -> None:
         from kinlink.core.navigation import NavLink, register_nav_link
+        from kinlink.guardianship import contact_plan
         from kinlink.guardianship.access import can_read_guardianship
         from kinlink.registry.hooks import ChildLink, register_child_link
 
@@ -18,3 +19,5 @@ class GuardianshipConfig(AppConfig):
         register_child_link(
             ChildLink(_("Guardianship"), "guardianship:child", can_read_guardianship, 50)
         )
+        # The connection app's published contact-plan function, if that app is installed.
+        contact_plan.connect()

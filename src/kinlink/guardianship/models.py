@@ -607,6 +607,10 @@ class PreDeparturePlan(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Not stored: what handing the agreed contact to the connection app did on this save
+    # ("created", "updated", "kept"...; see contact_plan.seed), for the page to say.
+    contact_seeding = ""
+
     class Meta:
         ordering = ["-departure_on", "-pk"]
         verbose_name = _("pre-departure plan")
@@ -641,6 +645,8 @@ class ChecklistMark(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     marked_at = models.DateTimeField(_("marked at"), auto_now=True)
+
+    contact_seeding = ""  # not stored: as on PreDeparturePlan, when the contact item is done
 
     class Meta:
         verbose_name = _("checklist mark")

@@ -25,7 +25,7 @@ from kinlink.audit.services import audit_change, audit_record, object_type_of
 from kinlink.core.dates import age_in_years, today
 from kinlink.core.errors import RuleRefused
 from kinlink.core.phones import normalise_phone
-from kinlink.guardianship import conf
+from kinlink.guardianship import conf, contact_plan
 from kinlink.guardianship.access import may
 from kinlink.guardianship.codes import new_code
 from kinlink.guardianship.models import (
@@ -933,6 +933,9 @@ PLAN_TEXT_FIELDS = (
     "school_note",
     "health_note",
 )
+# A change to these hands the agreed contact on to the connection app again.
+CONTACT_FIELDS = ("parent", "contact_frequency", "contact_channel")
+CONTACT_ITEM = "contact_plan"  # the checklist item that settles the contact
 # People the plan names for the child while the parent is away; each must stay with the child.
 PLAN_PEOPLE = ("school_signatory", "insurance_card_holder", "treatment_consent_by")
 
@@ -1025,7 +1028,9 @@ def plan_create(
     **details: Any,
 ) -> PreDeparturePlan:
     """Start a pre-departure plan with a parent who is about to leave, for one child. `details`
-    are the plan's other fields (contact, school, health), which may also be filled in later."""
+    are the plan's other fields (contact, school, health), which may also be filled in later.
+    The contact agreed seeds the connection app's contact plan (`contact_plan.seed`); what
+    happened is left in `plan.contact_seeding` for the page to say."""
     _require(actor, "pre_departure.plan", _("Your role cannot make pre-departure plans."))
     unknown = set(details) - set(PLAN_FIELDS)
     if unknown:
@@ -1045,12 +1050,15 @@ def plan_create(
     _validate_plan(plan, errors, departure_changed=True)
     errors.raise_if_any()
     _save(plan, dict.fromkeys(["child", *PLAN_FIELDS]), action=Action.CREATE)
+    plan.contact_seeding = contact_plan.seed(plan)
     return plan
 
 
 @transaction.atomic
 def plan_update(*, actor: User, plan: PreDeparturePlan, **values: Any) -> PreDeparturePlan:
-    """Change a plan's dates, destination, language, contact, school or health arrangements."""
+    """Change a plan's dates, destination, language, contact, school or health arrangements.
+    A change of the contact agreed (or of the parent) is handed on to the connection app's
+    contact plan, as when the plan was made."""
     _require(actor, "pre_departure.plan", _("Your role cannot change pre-departure plans."))
     unknown = set(values) - set(PLAN_FIELDS)
     if unknown:
@@ -1067,6 +1075,8 @@ def plan_update(*, actor: User, plan: PreDeparturePlan, **values: Any) -> PreDep
     _validate_plan(locked, errors, departure_changed=changed)
     errors.raise_if_any()
     _save(locked, before, action=Action.CHANGE)
+    if any(_value(getattr(locked, f)) != before[f] for f in CONTACT_FIELDS):
+        locked.contact_seeding = contact_plan.seed(locked)
     return locked
 
 
@@ -1169,6 +1179,9 @@ def checklist_mark(
     changes = {k: c for k, c in changes.items() if c[0] != c[1]}
     if changes:
         audit_change(locked, action=Action.CHANGE, changes=changes)
+    if item == CONTACT_ITEM and state == MarkState.DONE:
+        # Settled: make sure the connection app has it (a plan made before seeding existed).
+        mark.contact_seeding = contact_plan.seed(locked)
     return mark
 
 

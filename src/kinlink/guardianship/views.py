@@ -48,6 +48,26 @@ from kinlink.registry.views import save_with
 PAGE_SIZE = 25
 
 
+def _say_contact_seeding(request: HttpRequest, outcome: str) -> None:
+    """Tell the caseworker what became of the child's contact plan in the connection app."""
+    if outcome in ("created", "updated"):
+        messages.success(
+            request,
+            _(
+                "The contact agreed is now the child's contact plan under Contact and income "
+                "(alerts count contacts against it)."
+            ),
+        )
+    elif outcome == "kept":
+        messages.warning(
+            request,
+            _(
+                "The child's contact plan under Contact and income was set by hand, so it was "
+                "not changed. If the contact agreed here replaces it, change it there."
+            ),
+        )
+
+
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     return render(request, "guardianship/form_page.html", context)
 
@@ -727,6 +747,7 @@ def plan_new(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if plan is not None:
             messages.success(request, _("The plan is started. Add emergency contacts next."))
+            _say_contact_seeding(request, plan.contact_seeding)
             return redirect("guardianship:plan_detail", pk=plan.pk)
     return _form_page(
         request,
@@ -774,14 +795,13 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.PlanForm(
         request.POST or None, user=request.user, child=plan.child, initial=_plan_initial(plan)
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_with(
+    if request.method == "POST" and form.is_valid():
+        saved = save_with(
             form, services.plan_update, actor=request.user, plan=plan, **form.cleaned_data
         )
-    ):
-        return redirect("guardianship:plan_detail", pk=plan.pk)
+        if saved is not None:
+            _say_contact_seeding(request, saved.contact_seeding)
+            return redirect("guardianship:plan_detail", pk=plan.pk)
     return _form_page(
         request,
         {
@@ -846,14 +866,13 @@ def plan_mark(request: HttpRequest, pk: int) -> HttpResponse:
     mark = plan.marks.filter(item=key).first()
     initial = {"item": key, "state": mark.state if mark else "", "note": mark.note if mark else ""}
     form = forms.ChecklistMarkForm(request.POST or None, initial=initial, derived=spec.derived)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and save_with(
+    if request.method == "POST" and form.is_valid():
+        mark = save_with(
             form, services.checklist_mark, actor=request.user, plan=plan, **form.cleaned_data
         )
-    ):
-        return redirect("guardianship:plan_detail", pk=plan.pk)
+        if mark is not None:
+            _say_contact_seeding(request, mark.contact_seeding)
+            return redirect("guardianship:plan_detail", pk=plan.pk)
     return _form_page(
         request,
         {

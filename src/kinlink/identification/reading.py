@@ -22,6 +22,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kinlink.core.dates import parse_date
 from kinlink.core.names import fold
 from kinlink.identification.linkage import prepare
 from kinlink.identification.linkage.prepare import HEADER_ALIASES, KNOWN_COLUMNS
@@ -269,10 +270,6 @@ def read_table(raw: bytes, fmt: str, *, max_rows: int) -> Table:
 
 # Values ----------------------------------------------------------------------------------------
 
-_DATE_SEPARATED = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DATE_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(:\d{2})?$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SEX = {
     "m": "M", "male": "M", "boy": "M", "男": "M", "1": "M",
     "f": "F", "female": "F", "girl": "F", "女": "F", "2": "F",
@@ -283,27 +280,6 @@ _AWAY = {
     "father": "father", "父亲外出": "father", "父外出": "father",
     "none": "none", "无": "none", "否": "none",
 }  # fmt: skip
-
-
-def parse_date(text: str) -> dt.date | None:
-    """ISO, 2015/3/2, 2015.3.2, 2015年3月2日, 20150302 or an Excel serial number; else None."""
-    text = text.strip()
-    match = _DATE_TIME.match(text)
-    if match:
-        text = match.group(1)
-    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError:
-            return None
-    if re.fullmatch(r"\d{4,5}(\.0+)?", text):
-        serial = int(float(text))
-        # Serial numbers of the years 1900-2100 only: anything else is not a date.
-        if 1 <= serial <= 73050:
-            return _EXCEL_EPOCH + dt.timedelta(days=serial)
-    return None
 
 
 def split_full_name(text: str) -> tuple[str, str]:

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 from django.utils.translation import gettext as _
 
+from kinlink.core.dates import date_parts
 from kinlink.core.names import fold, has_chinese
 
 from .phonetics import skeleton, syllables
@@ -116,8 +117,6 @@ COMPOUND_SURNAMES = frozenset(
 _VILLAGE_SUFFIXES = ("村民委员会", "村委会", "居委会", "社区", "行政村", "自然村", "村")
 _VILLAGE_GROUP = re.compile(r"[0-9一二三四五六七八九十]+(组|社|队)$")  # "一组": a village group
 _VILLAGE_LATIN_WORDS = re.compile(r"\b(village|cun|cunweihui|shequ)\b")
-_DATE_SEPARATED = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-_DATE_COMPACT = re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$")
 _SEX_VALUES = {
     "m": "M", "male": "M", "boy": "M", "男": "M", "1": "M", "м": "M", "муж": "M", "мужской": "M",
     "f": "F", "female": "F", "girl": "F", "女": "F", "2": "F", "ж": "F", "жен": "F",
@@ -461,18 +460,15 @@ def split_full_name(text: str) -> tuple[Any, ...]:
 
 
 def _parse_date(text: str) -> tuple[Any, ...]:
-    match = _DATE_SEPARATED.match(text) or _DATE_COMPACT.match(text)
-    if not match:
+    """(text key, days since 1970, year, month, day) of a written date, read by
+    `core.dates.date_parts`, in the years 1900-2100; a day the month lacks (31 April) keeps its
+    text key and parts, so a typo can still be compared digit by digit, and has no days."""
+    parts = date_parts(text)
+    if parts is None or not 1900 <= parts.year <= 2100:
         return None, None, None, None, None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
-        return None, None, None, None, None
-    text_key = f"{year:04d}{month:02d}{day:02d}"
-    try:
-        days = dt.date(year, month, day).toordinal() - _EPOCH
-    except ValueError:
-        days = None  # 31 April: kept as text so a typo can still be compared digit by digit
-    return text_key, days, year, month, day
+    day = parts.date()
+    days = None if day is None else day.toordinal() - _EPOCH
+    return parts.key, days, parts.year, parts.month, parts.day
 
 
 def _sex(text: str) -> tuple[Any, ...]:
