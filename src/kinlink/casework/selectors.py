@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,8 @@ from kinlink.casework.models import (
 from kinlink.places.models import Place
 from kinlink.registry.access import Group as FieldGroup
 from kinlink.registry.access import can_read, children_visible_to
-from kinlink.registry.models import CareArrangement, Child, MigrationEpisode, Relationship
+from kinlink.registry.hooks import TimelineEntry
+from kinlink.registry.models import Child
 from kinlink.registry.selectors import SMALL_CELL
 
 
@@ -451,60 +453,40 @@ def directory(
     return offers.order_by("domain", "name", "pk")
 
 
-@dataclass(frozen=True)
-class TimelineItem:
-    on: dt.date
-    label: str
-    case_id: int | None = None  # a casework event links to its case
-    by: str = ""
-
-
-def child_timeline(user: User, child: Child, limit: int = 200) -> list[TimelineItem]:
-    """The child's story, newest first: every casework event (across closed and reopened cases)
-    and, for users who read family details, the registry's facts that change a child's
-    situation: a parent leaving or returning, a care arrangement beginning or ending."""
-    items = [
-        TimelineItem(
+def casework_timeline(user: User, child: Child, limit: int = 200) -> list[TimelineEntry]:
+    """The casework part of the child's timeline: every case event (across closed and reopened
+    cases: case steps, contacts, referrals) and the group sessions the child attended, for
+    users who read cases (scoped as the cases and groups they see)."""
+    entries = [
+        TimelineEntry(
             timezone.localdate(event.at),
-            event.label,
-            event.case_id,
+            "casework",
+            _("Case %(number)s: %(event)s") % {"number": event.case_id, "event": event.label},
+            reverse("casework:case", args=[event.case_id]),
             event.actor.get_username() if event.actor else "",
+            event.at,
         )
         for event in CaseEvent.objects.filter(case__in=cases_of_child(user, child))
         .select_related("actor")
         .order_by("-at", "-pk")[:limit]
     ]
-    if can_read(user, FieldGroup.FAMILY):
-        items += _family_facts(child)
-    items.sort(key=lambda item: item.on, reverse=True)
-    return items[:limit]
-
-
-def _family_facts(child: Child) -> list[TimelineItem]:
-    items = []
-    parents = {
-        rel.adult_id: rel.get_kind_display()
-        for rel in Relationship.objects.filter(child=child, kind__in=Relationship.PARENT_KINDS)
-    }
-    for episode in MigrationEpisode.objects.filter(adult_id__in=parents):
-        parent = parents[episode.adult_id]
-        place = episode.destination_place or str(episode.destination_country.name)
-        items.append(
-            TimelineItem(
-                episode.departed_on,
-                _("%(parent)s left for %(place)s") % {"parent": parent, "place": place},
-            )
+    sessions = (
+        GroupSession.objects.filter(attendees=child, group__in=groups_visible_to(user))
+        .select_related("group", "recorded_by")
+        .order_by("-held_on", "-pk")[:limit]
+    )
+    entries += [
+        TimelineEntry(
+            session.held_on,
+            "casework",
+            _("Attended %(group)s: %(topic)s")
+            % {"group": session.group.name, "topic": session.topic},
+            reverse("casework:group", args=[session.group_id]),
+            session.recorded_by.get_username(),
         )
-        if episode.returned_on:
-            items.append(
-                TimelineItem(episode.returned_on, _("%(parent)s came back") % {"parent": parent})
-            )
-    for care in CareArrangement.objects.filter(child=child):
-        kind = care.get_kind_display()
-        items.append(TimelineItem(care.started_on, _("Care began: %(kind)s") % {"kind": kind}))
-        if care.ended_on:
-            items.append(TimelineItem(care.ended_on, _("Care ended: %(kind)s") % {"kind": kind}))
-    return items
+        for session in sessions
+    ]
+    return entries
 
 
 # Groups ----------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from kinlink.casework.models import (
 )
 from kinlink.core.dates import age_in_years, today
 from kinlink.registry.access import children_visible_to
+from kinlink.registry.hooks import child_timeline, timeline_domains
 from kinlink.registry.views import save_with
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -115,13 +116,20 @@ def child_page(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.child_for_casework(request.user, pk)
     audit_view(child, fields=["casework"])
     cases = list(selectors.cases_of_child(request.user, child))
+    # One timeline of everything, from every app's source; ?domain= shows one source's.
+    domains = timeline_domains()
+    domain = request.GET.get("domain", "")
+    if domain not in dict(domains):
+        domain = ""
     return render(
         request,
         "casework/child.html",
         {
             "child": child,
             "cases": cases,
-            "timeline": selectors.child_timeline(request.user, child),
+            "timeline": child_timeline(request.user, child, domain=domain),
+            "timeline_domains": domains,
+            "domain": domain,
             "groups": selectors.groups_of_child(request.user, child),
             "join_form": forms.JoinGroupForm(
                 groups=access.groups_visible_to(request.user).filter(ended_on__isnull=True)
