@@ -280,6 +280,11 @@ class GroupForm(forms.Form):
             self.fields["place"].queryset = Place.objects.within(user.scope)
 
 
+class EndGroupForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE)
+    reason = _text(_("Why the group ends"))
+
+
 class JoinGroupForm(forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
 

@@ -471,7 +471,9 @@ class Group(models.Model):
         verbose_name=_("facilitator"),
     )
     created_at = models.DateTimeField()
+    # Ending a group keeps it, its members and sessions readable; it takes no new ones.
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
 
     class Meta:
         ordering = ["name", "pk"]

@@ -492,15 +492,18 @@ def casework_timeline(user: User, child: Child, limit: int = 200) -> list[Timeli
 # Groups ----------------------------------------------------------------------------------------
 
 
-def groups_list(user: User) -> QuerySet[Group]:
+def groups_list(user: User, *, ended: bool = False) -> QuerySet[Group]:
+    """The groups running in the user's area; with `ended`, those that have ended (still
+    readable, newest ended first)."""
     return (
         groups_visible_to(user)
+        .filter(ended_on__isnull=not ended)
         .select_related("place", "facilitator")
         .annotate(
             n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
             n_sessions=Count("sessions", distinct=True),
         )
-        .order_by("ended_on", "name", "pk")
+        .order_by("-ended_on", "name", "pk")
     )
 
 

@@ -1225,6 +1225,43 @@ def session_record(
     return session
 
 
+@transaction.atomic
+def group_end(
+    *,
+    actor: User,
+    group: Group,
+    ended_on: dt.date,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Group:
+    """End a group: its facilitator or a supervisor, with the date and why. Members, their
+    dates and the sessions they attended are kept; the group takes no new members or sessions."""
+    now = _now(now)
+    _require_group_worker(actor)
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    if actor.role != Role.SUPERVISOR and group.facilitator_id != actor.pk:
+        raise CaseworkError(_("Only the group's facilitator or a supervisor can end it."))
+    _require_running(group)
+    errors = Errors()
+    reason = _text(reason, errors, "reason", _("Say why the group ends."))
+    if ended_on is None:
+        errors.add("ended_on", _("Give the date."))
+    elif ended_on > _day(now):
+        errors.add("ended_on", _("The date is in the future."))
+    elif ended_on < _day(group.created_at):
+        errors.add("ended_on", _("The group started after that date."))
+    else:
+        last = group.sessions.order_by("-held_on").values_list("held_on", flat=True).first()
+        if last is not None and ended_on < last:
+            errors.add("ended_on", _("The group met after that date."))
+    errors.raise_if_any()
+    before = _snapshot(group, ["ended_on", "end_reason"])
+    group.ended_on = ended_on
+    group.end_reason = reason
+    _save(group, before)
+    return group
+
+
 # Reminders to caregivers -------------------------------------------------------------------
 
 

@@ -790,7 +790,14 @@ def coping_report(request: HttpRequest) -> HttpResponse:
 def groups(request: HttpRequest) -> HttpResponse:
     if not access.can_read_cases(request.user):
         raise Http404
-    return render(request, "casework/groups.html", {"groups": selectors.groups_list(request.user)})
+    return render(
+        request,
+        "casework/groups.html",
+        {
+            "groups": selectors.groups_list(request.user),
+            "ended": selectors.groups_list(request.user, ended=True),
+        },
+    )
 
 
 @login_required
@@ -823,7 +830,37 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "casework/group.html",
-        {"group": group, "r": records, "running": group.ended_on is None},
+        {
+            "group": group,
+            "r": records,
+            "running": group.ended_on is None,
+            "may_end": group.ended_on is None and access.may_end_group(request.user, group),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_end(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access.group_for_user(request.user, pk)
+    if not access.may_end_group(request.user, group):
+        raise Http404
+    form = forms.EndGroupForm(request.POST or None, initial={"ended_on": today()})
+    if _submit(request, form, services.group_end, actor=request.user, group=group):
+        messages.success(request, _("The group has ended. Its members and sessions are kept."))
+        return redirect("casework:group", pk=group.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "title": _("End %(group)s") % {"group": group.name},
+            "intro": _(
+                "An ended group takes no new members or sessions; its members and sessions stay "
+                "on record."
+            ),
+            "submit": _("End the group"),
+            "cancel": reverse("casework:group", args=[group.pk]),
+        },
     )
 
 
