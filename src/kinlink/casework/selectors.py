@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from kinlink.accounts.models import Role, User
 from kinlink.casework import conf
 from kinlink.casework.access import (
+    can_read_cases,
     cases_visible_to,
     groups_visible_to,
     is_supervisor,
@@ -36,6 +39,7 @@ from kinlink.casework.models import (
     CaseEvent,
     CaseNote,
     CasePlan,
+    CaseSource,
     CaseStatus,
     Challenge,
     CopingStrategy,
@@ -53,7 +57,7 @@ from kinlink.casework.models import (
 from kinlink.places.models import Place
 from kinlink.registry.access import Group as FieldGroup
 from kinlink.registry.access import can_read, children_visible_to
-from kinlink.registry.hooks import TimelineEntry
+from kinlink.registry.hooks import ChildAction, TimelineEntry
 from kinlink.registry.models import Child
 from kinlink.registry.selectors import SMALL_CELL
 
@@ -339,6 +343,37 @@ def case_records(user: User, case: Case, now: dt.datetime) -> CaseRecords:
 
 def cases_of_child(user: User, child: Child) -> QuerySet[Case]:
     return cases_visible_to(user).filter(child=child).select_related("caseworker")
+
+
+def open_case_actions(
+    user: User, children: Sequence[Child], context: Mapping[str, str]
+) -> dict[int, ChildAction]:
+    """For pages of other apps (a screening, a worklist): a link to open a case, preset with
+    where it comes from and the risk level, or to the case already open. Only for those who
+    open cases (caseworkers and supervisors); one query for the whole list."""
+    if not can_read_cases(user):
+        return {}
+    ids = [child.pk for child in children]
+    open_cases = dict(
+        cases_visible_to(user)
+        .filter(child_id__in=ids, status=CaseStatus.OPEN)
+        .values_list("child_id", "pk")
+    )
+    source = context.get("source", "")
+    query = {"source": source if source in CaseSource.values else CaseSource.CHILD}
+    if context.get("risk") in RiskLevel.values:
+        query["risk"] = context["risk"]
+    actions = {}
+    for child_id in ids:
+        if child_id in open_cases:
+            actions[child_id] = ChildAction(
+                _("Case %(number)s is open") % {"number": open_cases[child_id]},
+                reverse("casework:case", args=[open_cases[child_id]]),
+            )
+        else:
+            url = reverse("casework:case_open", args=[child_id]) + "?" + urlencode(query)
+            actions[child_id] = ChildAction(_("Open a case"), url, primary=True)
+    return actions
 
 
 def caseworkers_within(user: User) -> QuerySet[User]:

@@ -1,14 +1,14 @@
-"""What other apps add to a child's page: links to the pages they keep about the child, and
-their entries in the child's one timeline.
+"""What other apps add to a child's page: links to the pages they keep about the child, actions
+on the child shown where other apps list children, and their entries in the child's one timeline.
 
-The registry never imports the capability apps; each registers its link and its timeline source
-here from its AppConfig.ready(), with the test of who may follow or read it.
+The registry never imports the capability apps; each registers its link, its actions and its
+timeline source here from its AppConfig.ready(), with the test of who may follow or read it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,43 @@ def child_links_for(user: Any, child: Any) -> list[tuple[str, str]]:
         for link in links
         if link.allowed(user)
     ]
+
+
+# Actions on a child, shown where another app lists the child ------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildAction:
+    label: str  # translated
+    url: str
+    primary: bool = False  # the thing to do next (shown as the main button)
+
+
+# provider(user, children, context) -> {child id: action}. `context` says where the children are
+# shown ({"source": "screening", "risk": "high"}, {"source": "worklist"}), so the target page can
+# preset itself. Providers take the whole list so a worklist costs one query per provider, and
+# answer only for users allowed to act (an empty dict otherwise).
+ChildActionProvider = Callable[[Any, Sequence[Any], Mapping[str, str]], dict[int, ChildAction]]
+
+_action_providers: dict[str, tuple[int, ChildActionProvider]] = {}
+
+
+def register_child_action(name: str, provider: ChildActionProvider, order: int = 100) -> None:
+    """Offer an action on children listed by other apps (call from AppConfig.ready())."""
+    _action_providers[name] = (order, provider)
+
+
+def child_actions_for(
+    user: Any, children: Sequence[Any], **context: str
+) -> dict[int, list[ChildAction]]:
+    """Every registered action for each child (by id) the user may take, in order."""
+    actions: dict[int, list[ChildAction]] = {child.pk: [] for child in children}
+    if not children:
+        return actions
+    for _order, provider in sorted(_action_providers.values(), key=lambda item: item[0]):
+        for child_id, action in provider(user, children, context).items():
+            actions[child_id].append(action)
+    return actions
 
 
 # The child's timeline ----------------------------------------------------------------------------
