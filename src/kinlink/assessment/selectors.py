@@ -1,12 +1,14 @@
 """Reads of the assessment for the pages. The child always comes from `assessment.permissions`
 (that is, from `registry.access`); these functions read what belongs to that child.
 
-`findings_for_child(child)` is published for the casework app: a case-plan goal links to a
-finding by its id.
+`child_findings(child, references)` is published for the casework app: a case-plan goal links
+to findings by their reference (`F-<id>`), and reads their text through it, never the model.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -310,6 +312,48 @@ def latest_domain_assessments(child: Child) -> dict[str, DomainAssessment]:
     ):
         latest.setdefault(assessment.domain, assessment)
     return {d: latest[d] for d in Domain.values if d in latest}
+
+
+@dataclass(frozen=True)
+class FindingRef:
+    """A finding as other apps see it: its reference and what it says."""
+
+    reference: str  # F-<id>
+    domain: str
+    domain_label: str
+    kind: str
+    kind_label: str
+    text: str
+    assessed_on: dt.date
+
+
+def _finding_ids(references: Iterable[str]) -> list[int]:
+    ids = []
+    for reference in references:
+        prefix, _sep, number = str(reference).partition("-")
+        if prefix == "F" and number.isdigit():
+            ids.append(int(number))
+    return ids
+
+
+def child_findings(child: Child, references: Iterable[str] | None = None) -> list[FindingRef]:
+    """The child's findings (all, or those with the references given, ignoring any that are not
+    this child's), grouped by domain, newest assessment first. Published for case plans."""
+    findings = findings_for_child(child).order_by("domain", "-assessment__assessed_on", "pk")
+    if references is not None:
+        findings = findings.filter(pk__in=_finding_ids(references))
+    return [
+        FindingRef(
+            finding.reference,
+            finding.domain,
+            str(finding.get_domain_display()),
+            finding.kind,
+            str(finding.get_kind_display()),
+            finding.text,
+            finding.assessment.assessed_on,
+        )
+        for finding in findings
+    ]
 
 
 def findings_for_child(child: Child) -> QuerySet[Finding]:

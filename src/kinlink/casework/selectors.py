@@ -9,8 +9,9 @@ cases across caseloads in SQL. Tests keep the two equivalent.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -43,6 +44,7 @@ from kinlink.casework.models import (
     CaseStatus,
     Challenge,
     CopingStrategy,
+    Goal,
     Group,
     GroupMember,
     GroupSession,
@@ -309,6 +311,7 @@ class CaseRecords:
     stage: Stage
     tasks: list[Task]
     plan: Any  # the plan in force, or None
+    plan_goals: list[Goal]  # its goals, with the findings they answer (`with_findings`)
     draft: Any  # a plan being prepared or waiting, or None
     plans: list[Any]
     contacts: list[Any]
@@ -325,11 +328,13 @@ def case_records(user: User, case: Case, now: dt.datetime) -> CaseRecords:
     plans = list(case.plans.all())
     notes = list(case.notes.select_related("author", "case"))
     readable = [n for n in notes if may_read_note(user, n)]
+    plan = next((p for p in plans if p.status == PlanStatus.APPROVED), None)
     return CaseRecords(
         case=case,
         stage=stage_of(case),
         tasks=tasks_for_case(case, now),
-        plan=next((p for p in plans if p.status == PlanStatus.APPROVED), None),
+        plan=plan,
+        plan_goals=with_findings(case.child, plan.goals.all()) if plan else [],
         draft=next((p for p in plans if p.status in (PlanStatus.DRAFT, PlanStatus.PENDING)), None),
         plans=plans,
         contacts=list(case.contacts.select_related("by")),
@@ -343,6 +348,32 @@ def case_records(user: User, case: Case, now: dt.datetime) -> CaseRecords:
 
 def cases_of_child(user: User, child: Child) -> QuerySet[Case]:
     return cases_visible_to(user).filter(child=child).select_related("caseworker")
+
+
+# The assessment's findings, for case-plan goals ------------------------------------------------
+
+# The assessment app publishes `child_findings(child, references)`; casework looks it up at call
+# time (never imports its models), so it runs without the assessment app (then no findings).
+ASSESSMENT = ("kinlink.assessment", "kinlink.assessment.selectors")
+
+
+def child_findings(child: Child, references: Iterable[str] | None = None) -> list[Any]:
+    """The child's assessment findings (reference, domain_label, kind_label, text, assessed_on),
+    all or those referenced."""
+    if not apps.is_installed(ASSESSMENT[0]):
+        return []
+    return importlib.import_module(ASSESSMENT[1]).child_findings(child, references)
+
+
+def with_findings(child: Child, goals: Iterable[Goal]) -> list[Goal]:
+    """The goals, each with `linked_findings`: the findings it references, with their text (a
+    reference to a finding that no longer exists is left out)."""
+    goals = list(goals)
+    references = {reference for goal in goals for reference in goal.findings}
+    found = {f.reference: f for f in child_findings(child, references)} if references else {}
+    for goal in goals:
+        goal.linked_findings = [found[r] for r in goal.findings if r in found]
+    return goals
 
 
 def open_case_actions(

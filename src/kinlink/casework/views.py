@@ -444,8 +444,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "child": case.child,
             "plan": plan,
-            "goals": plan.goals.prefetch_related("actions"),
-            "goal_form": forms.GoalForm(),
+            "goals": selectors.with_findings(case.child, plan.goals.prefetch_related("actions")),
+            "goal_form": forms.GoalForm(findings=selectors.child_findings(case.child)),
             "action_form": forms.ActionForm(plan=plan),
             "submit_form": forms.SubmitPlanForm(),
             "is_draft": plan.status == PlanStatus.DRAFT,
@@ -460,7 +460,10 @@ def _plan_form_post(
     plan = _draft_plan(case)
     if plan is None:
         raise Http404
-    form = form_class(request.POST, **({"plan": plan} if form_class is forms.ActionForm else {}))
+    if form_class is forms.ActionForm:
+        form = form_class(request.POST, plan=plan)
+    else:
+        form = form_class(request.POST, findings=selectors.child_findings(case.child))
     if form.is_valid():
         data = dict(form.cleaned_data)
         if form_class is forms.ActionForm:
@@ -559,7 +562,11 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
             "approval": approval,
             "case": case,
             "child": case.child,
-            "goals": plan.goals.prefetch_related("actions") if plan else [],
+            "goals": (
+                selectors.with_findings(case.child, plan.goals.prefetch_related("actions"))
+                if plan
+                else []
+            ),
             "form": form,
             "closure_reason": _label(ClosureReason, approval.details.get("reason")),
             "new_level": _label(RiskLevel, approval.details.get("level")),
