@@ -72,7 +72,7 @@ def child_actions_for(
         return actions
     for _order, provider in sorted(_action_providers.values(), key=lambda item: item[0]):
         for child_id, action in provider(user, children, context).items():
-            actions[child_id].append(action)
+            actions.setdefault(child_id, []).append(action)
     return actions
 
 
