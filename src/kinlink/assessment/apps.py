@@ -16,8 +16,13 @@ class AssessmentConfig(AppConfig):
             permissions,
         )
         from kinlink.assessment.screening import builtin, external
+        from kinlink.assessment.selectors import assessment_timeline
         from kinlink.core.navigation import NavLink, register_nav_link
-        from kinlink.registry.hooks import ChildLink, register_child_link
+        from kinlink.registry.hooks import (
+            ChildLink,
+            register_child_link,
+            register_timeline_source,
+        )
 
         builtin.register_all()
         external.register_all()
@@ -35,3 +40,4 @@ class AssessmentConfig(AppConfig):
                 40,
             )
         )
+        register_timeline_source("assessment", _("Assessment"), assessment_timeline, 20)

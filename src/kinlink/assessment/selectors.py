@@ -1,21 +1,24 @@
 """Reads of the assessment for the pages. The child always comes from `assessment.permissions`
 (that is, from `registry.access`); these functions read what belongs to that child.
 
-`findings_for_child(child)` is published for the casework app: a case-plan goal links to a
-finding by its id.
+`child_findings(child, references)` is published for the casework app: a case-plan goal links
+to findings by their reference (`F-<id>`), and reads their text through it, never the model.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kinlink.accounts.models import User
-from kinlink.assessment import screeners
+from kinlink.assessment import permissions, screeners
 from kinlink.assessment.models import (
     CopingProfile,
     Domain,
@@ -35,6 +38,7 @@ from kinlink.assessment.screening import engine, storage
 from kinlink.assessment.screening.providers import words
 from kinlink.assessment.screening.rules import LEVELS, Factor, RuleSet
 from kinlink.registry.access import children_visible_to
+from kinlink.registry.hooks import TimelineEntry
 from kinlink.registry.models import Child
 
 LEVEL_LABELS = dict(RiskLevel.choices)
@@ -310,6 +314,48 @@ def latest_domain_assessments(child: Child) -> dict[str, DomainAssessment]:
     return {d: latest[d] for d in Domain.values if d in latest}
 
 
+@dataclass(frozen=True)
+class FindingRef:
+    """A finding as other apps see it: its reference and what it says."""
+
+    reference: str  # F-<id>
+    domain: str
+    domain_label: str
+    kind: str
+    kind_label: str
+    text: str
+    assessed_on: dt.date
+
+
+def _finding_ids(references: Iterable[str]) -> list[int]:
+    ids = []
+    for reference in references:
+        prefix, _sep, number = str(reference).partition("-")
+        if prefix == "F" and number.isdigit():
+            ids.append(int(number))
+    return ids
+
+
+def child_findings(child: Child, references: Iterable[str] | None = None) -> list[FindingRef]:
+    """The child's findings (all, or those with the references given, ignoring any that are not
+    this child's), grouped by domain, newest assessment first. Published for case plans."""
+    findings = findings_for_child(child).order_by("domain", "-assessment__assessed_on", "pk")
+    if references is not None:
+        findings = findings.filter(pk__in=_finding_ids(references))
+    return [
+        FindingRef(
+            finding.reference,
+            finding.domain,
+            str(finding.get_domain_display()),
+            finding.kind,
+            str(finding.get_kind_display()),
+            finding.text,
+            finding.assessment.assessed_on,
+        )
+        for finding in findings
+    ]
+
+
 def findings_for_child(child: Child) -> QuerySet[Finding]:
     """Every finding about the child, oldest first: what a case plan's goals link to."""
     return Finding.objects.filter(child=child).select_related("assessment")
@@ -324,3 +370,77 @@ def summary_counts(child: Child) -> dict[str, Any]:
         "screenings": Screening.objects.filter(child=child).count(),
         "measurements": Measurement.objects.filter(child=child).count(),
     }
+
+
+# The assessment's part of the child's timeline ---------------------------------------------------
+
+
+def assessment_timeline(user: User, child: Child, limit: int = 100) -> list[TimelineEntry]:
+    """Screenings (with the level), screeners, scores from outside and assessments by domain for
+    those who assess; growth measurements for those who may see growth. Nothing for others."""
+    entries: list[TimelineEntry] = []
+
+    def entry(on: Any, text: str, url_name: str, by: User | None, **kw: Any) -> TimelineEntry:
+        url = reverse(f"assessment:{url_name}", args=[child.pk])
+        if "query" in kw:
+            url += kw.pop("query")
+        return TimelineEntry(on, "assessment", text, url, by.get_username() if by else "", **kw)
+
+    if permissions.can_assess(user):
+        for screening in screenings_of(child)[:limit]:
+            level = screening.confirmed_level or screening.suggested_level
+            text = (
+                _("Screened: %(level)s risk, confirmed")
+                if screening.is_confirmed
+                else _("Screened: %(level)s risk suggested")
+            ) % {"level": LEVEL_LABELS[level]}
+            entries.append(
+                entry(
+                    screening.on,
+                    text,
+                    "screening",
+                    screening.performed_by,
+                    at=screening.performed_at,
+                    query=f"?id={screening.pk}",
+                )
+            )
+        for view in screener_results(child, limit):
+            name = view.pack.short_name if view.pack else view.response.instrument
+            entries.append(
+                entry(
+                    view.response.administered_on,
+                    _("%(screener)s given: %(band)s") % {"screener": name, "band": view.band_label},
+                    "screeners",
+                    view.response.administered_by,
+                )
+            )
+        for score in external_scores(child).select_related("recorded_by")[:limit]:
+            entries.append(
+                entry(
+                    score.administered_on,
+                    _("%(instrument)s scores recorded") % {"instrument": score.instrument.upper()},
+                    "screeners",
+                    score.recorded_by,
+                )
+            )
+        for assessment in DomainAssessment.objects.filter(child=child).select_related(
+            "assessed_by"
+        )[:limit]:
+            entries.append(
+                entry(
+                    assessment.assessed_on,
+                    _("Assessed: %(domain)s") % {"domain": assessment.get_domain_display()},
+                    "domains",
+                    assessment.assessed_by,
+                )
+            )
+    if permissions.can_see_growth(user):
+        for measurement in measurements_of(child).order_by("-measured_on", "-pk")[:limit]:
+            flags = measurement.flag_labels()
+            text = (
+                _("Measured: %(flags)s") % {"flags": ", ".join(map(str, flags))}
+                if flags
+                else _("Measured")
+            )
+            entries.append(entry(measurement.measured_on, text, "growth", measurement.measured_by))
+    return entries

@@ -40,6 +40,7 @@ from kinlink.audit.models import Action
 from kinlink.audit.services import audit_record
 from kinlink.core.dates import today
 from kinlink.registry.access import children_visible_to
+from kinlink.registry.hooks import child_actions_for
 from kinlink.registry.models import Child
 
 
@@ -182,13 +183,20 @@ def screening_page(request: HttpRequest, pk: int) -> HttpResponse:
             raise Http404
     view = selectors.screening_view(screening) if screening else None
     form = None
-    if screening is not None and not screening.is_confirmed:
-        form = ConfirmForm(initial={"screening": screening.pk, "level": screening.suggested_level})
+    actions = []
+    if screening is not None:
+        if not screening.is_confirmed:
+            form = ConfirmForm(
+                initial={"screening": screening.pk, "level": screening.suggested_level}
+            )
+        # Other apps' actions on the child (casework: open a case preset from this screening).
+        level = screening.confirmed_level or screening.suggested_level
+        actions = child_actions_for(request.user, [child], source="screening", risk=level)[child.pk]
     _audit_read(child, "screening", ["screening"])
     return render(
         request,
         "assessment/screening.html",
-        {"child": child, "view": view, "history": history, "form": form},
+        {"child": child, "view": view, "history": history, "form": form, "actions": actions},
     )
 
 

@@ -67,6 +67,11 @@ def may_act_on(user: User, case: Case) -> bool:
     return is_caseworker(user) and case.caseworker_id == user.pk
 
 
+def may_end_group(user: User, group: Group) -> bool:
+    """Its facilitator, or a supervisor (who sees the group: checked by callers)."""
+    return is_supervisor(user) or (is_caseworker(user) and group.facilitator_id == user.pk)
+
+
 def may_read_note(user: User, note: CaseNote) -> bool:
     """A confidential note is for the assigned caseworker and her supervisor only."""
     if not note.confidential:

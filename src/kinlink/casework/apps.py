@@ -14,8 +14,14 @@ class CaseworkConfig(AppConfig):
             can_refer_intake,
             is_supervisor,
         )
+        from kinlink.casework.selectors import casework_timeline, open_case_actions
         from kinlink.core.navigation import NavLink, register_nav_link
-        from kinlink.registry.hooks import ChildLink, register_child_link
+        from kinlink.registry.hooks import (
+            ChildLink,
+            register_child_action,
+            register_child_link,
+            register_timeline_source,
+        )
 
         register_nav_link(NavLink(_("My work"), "casework:my_work", can_read_cases, 10))
         register_nav_link(NavLink(_("Supervision"), "casework:supervision", is_supervisor, 11))
@@ -28,3 +34,6 @@ class CaseworkConfig(AppConfig):
         register_child_link(
             ChildLink(_("Refer to a caseworker"), "casework:intake_new", can_refer_intake, 31)
         )
+        register_timeline_source("casework", _("Casework"), casework_timeline, 50)
+        # "Open a case" (or the case already open) on a screening's result and on worklists.
+        register_child_action("casework.open_case", open_case_actions, 30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -88,8 +89,28 @@ class RiskForm(forms.Form):
 
 class GoalForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), choices=Domain.choices)
-    finding = forms.CharField(label=_("Assessment finding it answers"), required=False)
+    findings = forms.MultipleChoiceField(
+        label=_("Assessment findings it answers"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    finding = forms.CharField(label=_("Other finding, in words"), required=False)
     description = _text(_("Goal"))
+
+    def __init__(self, *args: Any, findings: Sequence[Any] = (), **kwargs: Any) -> None:
+        """`findings`: the child's, as the assessment publishes them (see
+        `selectors.child_findings`)."""
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].choices = [
+            (
+                f.reference,
+                f"{f.reference} · {f.domain_label} · {f.kind_label}: {f.text}",
+            )
+            for f in findings
+        ]
+        if not findings:
+            self.fields["findings"].help_text = _("No finding has been recorded in an assessment.")
 
 
 class ActionForm(forms.Form):
@@ -278,6 +299,11 @@ class GroupForm(forms.Form):
         super().__init__(*args, **kwargs)
         if user.scope is not None:
             self.fields["place"].queryset = Place.objects.within(user.scope)
+
+
+class EndGroupForm(forms.Form):
+    ended_on = forms.DateField(label=_("Ended on"), widget=DATE)
+    reason = _text(_("Why the group ends"))
 
 
 class JoinGroupForm(forms.Form):

@@ -219,7 +219,10 @@ class CasePlan(models.Model):
 class Goal(models.Model):
     plan = models.ForeignKey(CasePlan, on_delete=models.CASCADE, related_name="goals")
     domain = models.CharField(_("domain"), max_length=20, choices=Domain.choices)
-    finding = models.CharField(_("assessment finding it answers"), max_length=300, blank=True)
+    # The assessment's findings the goal answers, by reference ("F-12"): the assessment app
+    # owns them; casework reads their text through its published `child_findings`.
+    findings = models.JSONField(_("assessment findings it answers"), default=list, blank=True)
+    finding = models.CharField(_("other finding, in words"), max_length=300, blank=True)
     description = models.TextField(_("goal"))
 
     class Meta:
@@ -471,7 +474,9 @@ class Group(models.Model):
         verbose_name=_("facilitator"),
     )
     created_at = models.DateTimeField()
+    # Ending a group keeps it, its members and sessions readable; it takes no new ones.
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
 
     class Meta:
         ordering = ["name", "pk"]

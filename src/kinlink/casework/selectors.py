@@ -9,18 +9,23 @@ cases across caseloads in SQL. Tests keep the two equivalent.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import Role, User
 from kinlink.casework import conf
 from kinlink.casework.access import (
+    can_read_cases,
     cases_visible_to,
     groups_visible_to,
     is_supervisor,
@@ -35,9 +40,11 @@ from kinlink.casework.models import (
     CaseEvent,
     CaseNote,
     CasePlan,
+    CaseSource,
     CaseStatus,
     Challenge,
     CopingStrategy,
+    Goal,
     Group,
     GroupMember,
     GroupSession,
@@ -52,7 +59,8 @@ from kinlink.casework.models import (
 from kinlink.places.models import Place
 from kinlink.registry.access import Group as FieldGroup
 from kinlink.registry.access import can_read, children_visible_to
-from kinlink.registry.models import CareArrangement, Child, MigrationEpisode, Relationship
+from kinlink.registry.hooks import ChildAction, TimelineEntry
+from kinlink.registry.models import Child
 from kinlink.registry.selectors import SMALL_CELL
 
 
@@ -303,6 +311,7 @@ class CaseRecords:
     stage: Stage
     tasks: list[Task]
     plan: Any  # the plan in force, or None
+    plan_goals: list[Goal]  # its goals, with the findings they answer (`with_findings`)
     draft: Any  # a plan being prepared or waiting, or None
     plans: list[Any]
     contacts: list[Any]
@@ -319,11 +328,13 @@ def case_records(user: User, case: Case, now: dt.datetime) -> CaseRecords:
     plans = list(case.plans.all())
     notes = list(case.notes.select_related("author", "case"))
     readable = [n for n in notes if may_read_note(user, n)]
+    plan = next((p for p in plans if p.status == PlanStatus.APPROVED), None)
     return CaseRecords(
         case=case,
         stage=stage_of(case),
         tasks=tasks_for_case(case, now),
-        plan=next((p for p in plans if p.status == PlanStatus.APPROVED), None),
+        plan=plan,
+        plan_goals=with_findings(case.child, plan.goals.all()) if plan else [],
         draft=next((p for p in plans if p.status in (PlanStatus.DRAFT, PlanStatus.PENDING)), None),
         plans=plans,
         contacts=list(case.contacts.select_related("by")),
@@ -337,6 +348,63 @@ def case_records(user: User, case: Case, now: dt.datetime) -> CaseRecords:
 
 def cases_of_child(user: User, child: Child) -> QuerySet[Case]:
     return cases_visible_to(user).filter(child=child).select_related("caseworker")
+
+
+# The assessment's findings, for case-plan goals ------------------------------------------------
+
+# The assessment app publishes `child_findings(child, references)`; casework looks it up at call
+# time (never imports its models), so it runs without the assessment app (then no findings).
+ASSESSMENT = ("kinlink.assessment", "kinlink.assessment.selectors")
+
+
+def child_findings(child: Child, references: Iterable[str] | None = None) -> list[Any]:
+    """The child's assessment findings (reference, domain_label, kind_label, text, assessed_on),
+    all or those referenced."""
+    if not apps.is_installed(ASSESSMENT[0]):
+        return []
+    return importlib.import_module(ASSESSMENT[1]).child_findings(child, references)
+
+
+def with_findings(child: Child, goals: Iterable[Goal]) -> list[Goal]:
+    """The goals, each with `linked_findings`: the findings it references, with their text (a
+    reference to a finding that no longer exists is left out)."""
+    goals = list(goals)
+    references = {reference for goal in goals for reference in goal.findings}
+    found = {f.reference: f for f in child_findings(child, references)} if references else {}
+    for goal in goals:
+        goal.linked_findings = [found[r] for r in goal.findings if r in found]
+    return goals
+
+
+def open_case_actions(
+    user: User, children: Sequence[Child], context: Mapping[str, str]
+) -> dict[int, ChildAction]:
+    """For pages of other apps (a screening, a worklist): a link to open a case, preset with
+    where it comes from and the risk level, or to the case already open. Only for those who
+    open cases (caseworkers and supervisors); one query for the whole list."""
+    if not can_read_cases(user):
+        return {}
+    ids = [child.pk for child in children]
+    open_cases = dict(
+        cases_visible_to(user)
+        .filter(child_id__in=ids, status=CaseStatus.OPEN)
+        .values_list("child_id", "pk")
+    )
+    source = context.get("source", "")
+    query = {"source": source if source in CaseSource.values else CaseSource.CHILD}
+    if context.get("risk") in RiskLevel.values:
+        query["risk"] = context["risk"]
+    actions = {}
+    for child_id in ids:
+        if child_id in open_cases:
+            actions[child_id] = ChildAction(
+                _("Case %(number)s is open") % {"number": open_cases[child_id]},
+                reverse("casework:case", args=[open_cases[child_id]]),
+            )
+        else:
+            url = reverse("casework:case_open", args=[child_id]) + "?" + urlencode(query)
+            actions[child_id] = ChildAction(_("Open a case"), url, primary=True)
+    return actions
 
 
 def caseworkers_within(user: User) -> QuerySet[User]:
@@ -451,74 +519,57 @@ def directory(
     return offers.order_by("domain", "name", "pk")
 
 
-@dataclass(frozen=True)
-class TimelineItem:
-    on: dt.date
-    label: str
-    case_id: int | None = None  # a casework event links to its case
-    by: str = ""
-
-
-def child_timeline(user: User, child: Child, limit: int = 200) -> list[TimelineItem]:
-    """The child's story, newest first: every casework event (across closed and reopened cases)
-    and, for users who read family details, the registry's facts that change a child's
-    situation: a parent leaving or returning, a care arrangement beginning or ending."""
-    items = [
-        TimelineItem(
+def casework_timeline(user: User, child: Child, limit: int = 200) -> list[TimelineEntry]:
+    """The casework part of the child's timeline: every case event (across closed and reopened
+    cases: case steps, contacts, referrals) and the group sessions the child attended, for
+    users who read cases (scoped as the cases and groups they see)."""
+    entries = [
+        TimelineEntry(
             timezone.localdate(event.at),
-            event.label,
-            event.case_id,
+            "casework",
+            _("Case %(number)s: %(event)s") % {"number": event.case_id, "event": event.label},
+            reverse("casework:case", args=[event.case_id]),
             event.actor.get_username() if event.actor else "",
+            event.at,
         )
         for event in CaseEvent.objects.filter(case__in=cases_of_child(user, child))
         .select_related("actor")
         .order_by("-at", "-pk")[:limit]
     ]
-    if can_read(user, FieldGroup.FAMILY):
-        items += _family_facts(child)
-    items.sort(key=lambda item: item.on, reverse=True)
-    return items[:limit]
-
-
-def _family_facts(child: Child) -> list[TimelineItem]:
-    items = []
-    parents = {
-        rel.adult_id: rel.get_kind_display()
-        for rel in Relationship.objects.filter(child=child, kind__in=Relationship.PARENT_KINDS)
-    }
-    for episode in MigrationEpisode.objects.filter(adult_id__in=parents):
-        parent = parents[episode.adult_id]
-        place = episode.destination_place or str(episode.destination_country.name)
-        items.append(
-            TimelineItem(
-                episode.departed_on,
-                _("%(parent)s left for %(place)s") % {"parent": parent, "place": place},
-            )
+    sessions = (
+        GroupSession.objects.filter(attendees=child, group__in=groups_visible_to(user))
+        .select_related("group", "recorded_by")
+        .order_by("-held_on", "-pk")[:limit]
+    )
+    entries += [
+        TimelineEntry(
+            session.held_on,
+            "casework",
+            _("Attended %(group)s: %(topic)s")
+            % {"group": session.group.name, "topic": session.topic},
+            reverse("casework:group", args=[session.group_id]),
+            session.recorded_by.get_username(),
         )
-        if episode.returned_on:
-            items.append(
-                TimelineItem(episode.returned_on, _("%(parent)s came back") % {"parent": parent})
-            )
-    for care in CareArrangement.objects.filter(child=child):
-        kind = care.get_kind_display()
-        items.append(TimelineItem(care.started_on, _("Care began: %(kind)s") % {"kind": kind}))
-        if care.ended_on:
-            items.append(TimelineItem(care.ended_on, _("Care ended: %(kind)s") % {"kind": kind}))
-    return items
+        for session in sessions
+    ]
+    return entries
 
 
 # Groups ----------------------------------------------------------------------------------------
 
 
-def groups_list(user: User) -> QuerySet[Group]:
+def groups_list(user: User, *, ended: bool = False) -> QuerySet[Group]:
+    """The groups running in the user's area; with `ended`, those that have ended (still
+    readable, newest ended first)."""
     return (
         groups_visible_to(user)
+        .filter(ended_on__isnull=not ended)
         .select_related("place", "facilitator")
         .annotate(
             n_members=Count("members", filter=Q(members__left_on__isnull=True), distinct=True),
             n_sessions=Count("sessions", distinct=True),
         )
-        .order_by("ended_on", "name", "pk")
+        .order_by("-ended_on", "name", "pk")
     )
 
 

@@ -59,6 +59,7 @@ from kinlink.casework.models import (
     RiskLevel,
     ServiceOffer,
 )
+from kinlink.casework.selectors import child_findings
 from kinlink.core.dates import age_in_years
 from kinlink.core.errors import RuleRefused
 from kinlink.places.models import Place, ServiceProvider
@@ -421,7 +422,11 @@ def plan_start(*, actor: User, case: Case, now: dt.datetime | None = None) -> Ca
     if current is not None:
         for goal in current.goals.prefetch_related("actions"):
             copy = Goal.objects.create(
-                plan=plan, domain=goal.domain, finding=goal.finding, description=goal.description
+                plan=plan,
+                domain=goal.domain,
+                findings=goal.findings,
+                finding=goal.finding,
+                description=goal.description,
             )
             for action in goal.actions.all():
                 if action.done_on is None:
@@ -445,17 +450,38 @@ def _draft(plan: CasePlan, actor: User) -> None:
 
 @transaction.atomic
 def goal_add(
-    *, actor: User, plan: CasePlan, domain: str, description: str, finding: str = ""
+    *,
+    actor: User,
+    plan: CasePlan,
+    domain: str,
+    description: str,
+    findings: Iterable[str] = (),
+    finding: str = "",
 ) -> Goal:
-    """Add a goal in one domain, linked to what the assessment found."""
+    """Add a goal in one domain, linked to what the assessment found: the child's findings by
+    reference (`F-<id>`, checked against the assessment), or in words."""
     _draft(plan, actor)
     errors = Errors()
     if domain not in Domain.values:
         errors.add("domain", _("Choose a domain."))
     description = _text(description, errors, "description", _("Describe the goal."))
+    references = list(dict.fromkeys(str(r).strip() for r in findings))
+    known = {f.reference for f in child_findings(plan.case.child, references)}
+    if any(reference not in known for reference in references):
+        errors.add("findings", _("Choose findings of this child's assessment."))
     errors.raise_if_any()
-    goal = Goal(plan=plan, domain=domain, description=description, finding=finding.strip())
-    _save(goal, _snapshot(goal, ["plan", "domain", "description", "finding"]), created=True)
+    goal = Goal(
+        plan=plan,
+        domain=domain,
+        description=description,
+        findings=references,
+        finding=finding.strip(),
+    )
+    _save(
+        goal,
+        _snapshot(goal, ["plan", "domain", "description", "findings", "finding"]),
+        created=True,
+    )
     return goal
 
 
@@ -1223,6 +1249,43 @@ def session_record(
         changes={"attendees": (None, sorted(child.pk for child in attendees))},
     )
     return session
+
+
+@transaction.atomic
+def group_end(
+    *,
+    actor: User,
+    group: Group,
+    ended_on: dt.date,
+    reason: str,
+    now: dt.datetime | None = None,
+) -> Group:
+    """End a group: its facilitator or a supervisor, with the date and why. Members, their
+    dates and the sessions they attended are kept; the group takes no new members or sessions."""
+    now = _now(now)
+    _require_group_worker(actor)
+    group = Group.objects.select_for_update().get(pk=group.pk)
+    if actor.role != Role.SUPERVISOR and group.facilitator_id != actor.pk:
+        raise CaseworkError(_("Only the group's facilitator or a supervisor can end it."))
+    _require_running(group)
+    errors = Errors()
+    reason = _text(reason, errors, "reason", _("Say why the group ends."))
+    if ended_on is None:
+        errors.add("ended_on", _("Give the date."))
+    elif ended_on > _day(now):
+        errors.add("ended_on", _("The date is in the future."))
+    elif ended_on < _day(group.created_at):
+        errors.add("ended_on", _("The group started after that date."))
+    else:
+        last = group.sessions.order_by("-held_on").values_list("held_on", flat=True).first()
+        if last is not None and ended_on < last:
+            errors.add("ended_on", _("The group met after that date."))
+    errors.raise_if_any()
+    before = _snapshot(group, ["ended_on", "end_reason"])
+    group.ended_on = ended_on
+    group.end_reason = reason
+    _save(group, before)
+    return group
 
 
 # Reminders to caregivers -------------------------------------------------------------------

@@ -17,6 +17,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.group_page, name="group"),
     path("groups/<int:pk>/sessions/new/", views.session_new, name="session_new"),
     path("groups/<int:pk>/leave/", views.group_leave, name="group_leave"),
+    path("groups/<int:pk>/end/", views.group_end, name="group_end"),
     path("children/<int:pk>/", views.child_page, name="child"),
     path("children/<int:pk>/groups/join/", views.child_join_group, name="child_join_group"),
     path("children/<int:pk>/open/", views.case_open, name="case_open"),

@@ -30,6 +30,7 @@ from kinlink.casework.models import (
 )
 from kinlink.core.dates import age_in_years, today
 from kinlink.registry.access import children_visible_to
+from kinlink.registry.hooks import child_timeline, timeline_domains
 from kinlink.registry.views import save_with
 
 # Helpers ---------------------------------------------------------------------------------------
@@ -115,13 +116,20 @@ def child_page(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.child_for_casework(request.user, pk)
     audit_view(child, fields=["casework"])
     cases = list(selectors.cases_of_child(request.user, child))
+    # One timeline of everything, from every app's source; ?domain= shows one source's.
+    domains = timeline_domains()
+    domain = request.GET.get("domain", "")
+    if domain not in dict(domains):
+        domain = ""
     return render(
         request,
         "casework/child.html",
         {
             "child": child,
             "cases": cases,
-            "timeline": selectors.child_timeline(request.user, child),
+            "timeline": child_timeline(request.user, child, domain=domain),
+            "timeline_domains": domains,
+            "domain": domain,
             "groups": selectors.groups_of_child(request.user, child),
             "join_form": forms.JoinGroupForm(
                 groups=access.groups_visible_to(request.user).filter(ended_on__isnull=True)
@@ -436,8 +444,8 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "case": case,
             "child": case.child,
             "plan": plan,
-            "goals": plan.goals.prefetch_related("actions"),
-            "goal_form": forms.GoalForm(),
+            "goals": selectors.with_findings(case.child, plan.goals.prefetch_related("actions")),
+            "goal_form": forms.GoalForm(findings=selectors.child_findings(case.child)),
             "action_form": forms.ActionForm(plan=plan),
             "submit_form": forms.SubmitPlanForm(),
             "is_draft": plan.status == PlanStatus.DRAFT,
@@ -452,7 +460,10 @@ def _plan_form_post(
     plan = _draft_plan(case)
     if plan is None:
         raise Http404
-    form = form_class(request.POST, **({"plan": plan} if form_class is forms.ActionForm else {}))
+    if form_class is forms.ActionForm:
+        form = form_class(request.POST, plan=plan)
+    else:
+        form = form_class(request.POST, findings=selectors.child_findings(case.child))
     if form.is_valid():
         data = dict(form.cleaned_data)
         if form_class is forms.ActionForm:
@@ -551,7 +562,11 @@ def approval_page(request: HttpRequest, pk: int) -> HttpResponse:
             "approval": approval,
             "case": case,
             "child": case.child,
-            "goals": plan.goals.prefetch_related("actions") if plan else [],
+            "goals": (
+                selectors.with_findings(case.child, plan.goals.prefetch_related("actions"))
+                if plan
+                else []
+            ),
             "form": form,
             "closure_reason": _label(ClosureReason, approval.details.get("reason")),
             "new_level": _label(RiskLevel, approval.details.get("level")),
@@ -782,7 +797,14 @@ def coping_report(request: HttpRequest) -> HttpResponse:
 def groups(request: HttpRequest) -> HttpResponse:
     if not access.can_read_cases(request.user):
         raise Http404
-    return render(request, "casework/groups.html", {"groups": selectors.groups_list(request.user)})
+    return render(
+        request,
+        "casework/groups.html",
+        {
+            "groups": selectors.groups_list(request.user),
+            "ended": selectors.groups_list(request.user, ended=True),
+        },
+    )
 
 
 @login_required
@@ -815,7 +837,37 @@ def group_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "casework/group.html",
-        {"group": group, "r": records, "running": group.ended_on is None},
+        {
+            "group": group,
+            "r": records,
+            "running": group.ended_on is None,
+            "may_end": group.ended_on is None and access.may_end_group(request.user, group),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def group_end(request: HttpRequest, pk: int) -> HttpResponse:
+    group = access.group_for_user(request.user, pk)
+    if not access.may_end_group(request.user, group):
+        raise Http404
+    form = forms.EndGroupForm(request.POST or None, initial={"ended_on": today()})
+    if _submit(request, form, services.group_end, actor=request.user, group=group):
+        messages.success(request, _("The group has ended. Its members and sessions are kept."))
+        return redirect("casework:group", pk=group.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "title": _("End %(group)s") % {"group": group.name},
+            "intro": _(
+                "An ended group takes no new members or sessions; its members and sessions stay "
+                "on record."
+            ),
+            "submit": _("End the group"),
+            "cancel": reverse("casework:group", args=[group.pk]),
+        },
     )
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import User
 from kinlink.connection import conf
@@ -46,7 +48,8 @@ from kinlink.connection.models import (
     Visit,
 )
 from kinlink.connection.rules import Criterion, Programme
-from kinlink.registry.access import households_visible_to
+from kinlink.registry import hooks
+from kinlink.registry.access import Group, can_read, households_visible_to
 from kinlink.registry.derived import episodes_open_on
 from kinlink.registry.models import (
     Adult,
@@ -156,15 +159,37 @@ def timeline(child: Child, *, limit: int = 100) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(e.happened_at.astimezone(zone).date(), e.happened_at, "contact", e)
         for e in ContactEvent.objects.filter(child=child)
-        .select_related("parent")
+        .select_related("parent", "recorded_by")
         .order_by("-happened_at")[:limit]
     ]
     entries += [
         TimelineEntry(v.started_on, None, "visit", v)
-        for v in Visit.objects.filter(child=child).select_related("parent")[:limit]
+        for v in Visit.objects.filter(child=child).select_related("parent", "recorded_by")[:limit]
     ]
     entries.sort(key=lambda e: (e.day, e.at.timestamp() if e.at else 0), reverse=True)
     return entries[:limit]
+
+
+def connection_timeline(user: User, child: Child) -> list[hooks.TimelineEntry]:
+    """Contacts, visits and returns for the child's one timeline, for users who read family
+    details (nothing for others)."""
+    if not can_read(user, Group.FAMILY):
+        return []
+    url = reverse("connection:child", args=[child.pk])
+    entries = []
+    for entry in timeline(child):
+        record = entry.record
+        parent = record.parent.full_name
+        if entry.kind == "contact":
+            text = _("Contact with %(parent)s: %(channel)s") % {
+                "parent": parent,
+                "channel": record.get_channel_display(),
+            }
+        else:
+            text = _("%(kind)s: %(parent)s") % {"kind": record.get_kind_display(), "parent": parent}
+        by = record.recorded_by.get_username() if record.recorded_by else ""
+        entries.append(hooks.TimelineEntry(entry.day, "connection", text, url, by, entry.at))
+    return entries
 
 
 # Remittances --------------------------------------------------------------------------------

@@ -11,7 +11,12 @@ class GuardianshipConfig(AppConfig):
         from kinlink.core.navigation import NavLink, register_nav_link
         from kinlink.guardianship import contact_plan
         from kinlink.guardianship.access import can_read_guardianship
-        from kinlink.registry.hooks import ChildLink, register_child_link
+        from kinlink.guardianship.selectors import guardianship_timeline
+        from kinlink.registry.hooks import (
+            ChildLink,
+            register_child_link,
+            register_timeline_source,
+        )
 
         register_nav_link(
             NavLink(_("Guardianship"), "guardianship:worklist", can_read_guardianship, 50)
@@ -19,5 +24,6 @@ class GuardianshipConfig(AppConfig):
         register_child_link(
             ChildLink(_("Guardianship"), "guardianship:child", can_read_guardianship, 50)
         )
+        register_timeline_source("guardianship", _("Guardianship"), guardianship_timeline, 40)
         # The connection app's published contact-plan function, if that app is installed.
         contact_plan.connect()

@@ -17,11 +17,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import User
-from kinlink.guardianship.access import children_for_guardianship
+from kinlink.core.dates import today
+from kinlink.guardianship.access import can_read_guardianship, children_for_guardianship
 from kinlink.guardianship.codes import normalise_code
 from kinlink.guardianship.models import (
+    ENDED_STATUSES,
     Appointment,
     ApprovalStatus,
     BestInterestsAssessment,
@@ -32,6 +36,7 @@ from kinlink.guardianship.models import (
 )
 from kinlink.places.models import Place
 from kinlink.registry.derived import episodes_open_on
+from kinlink.registry.hooks import TimelineEntry
 from kinlink.registry.models import Child, MigrationEpisode, Relationship
 
 
@@ -304,3 +309,73 @@ def other_parent_away(plan: PreDeparturePlan, on: dt.date) -> bool:
         .exclude(adult_id=plan.parent_id)
         .exists()
     )
+
+
+# Guardianship's part of the child's timeline -----------------------------------------------------
+
+
+def guardianship_timeline(user: User, child: Child) -> list[TimelineEntry]:
+    """Declarations signed, registered, revoked or replaced, and expired; appointments decided
+    and ended; court referrals and decisions. Only for users who read guardianship records."""
+    if not can_read_guardianship(user):
+        return []
+    entries: list[TimelineEntry] = []
+
+    def add(on: dt.date | None, text: str, url_name: str, pk: int) -> None:
+        if on is not None:
+            url = reverse(f"guardianship:{url_name}", args=[pk])
+            entries.append(TimelineEntry(on, "guardianship", text, url))
+
+    now = today()
+    for declaration in Declaration.objects.filter(child=child):
+        add(
+            declaration.signed_on,
+            _("Guardianship declaration signed"),
+            "declaration_detail",
+            declaration.pk,
+        )
+        add(
+            declaration.registered_on,
+            _("Guardianship declaration registered"),
+            "declaration_detail",
+            declaration.pk,
+        )
+        if declaration.status in ENDED_STATUSES:
+            add(
+                declaration.ended_on,
+                _("Guardianship declaration ended: %(reason)s")
+                % {"reason": declaration.get_end_reason_display()},
+                "declaration_detail",
+                declaration.pk,
+            )
+        elif declaration.status_on(now) == DeclarationStatus.EXPIRED:
+            add(
+                declaration.valid_until + dt.timedelta(days=1),
+                _("Guardianship declaration expired"),
+                "declaration_detail",
+                declaration.pk,
+            )
+    for appointment in Appointment.objects.filter(child=child, status=ApprovalStatus.APPROVED):
+        kind = appointment.get_kind_display()
+        add(
+            appointment.starts_on,
+            _("Appointed: %(kind)s") % {"kind": kind},
+            "appointment_detail",
+            appointment.pk,
+        )
+        add(
+            appointment.ended_on,
+            _("Appointment ended: %(kind)s") % {"kind": kind},
+            "appointment_detail",
+            appointment.pk,
+        )
+    for referral in CourtReferral.objects.filter(child=child):
+        add(referral.referred_on, _("Referred to the court"), "referral_detail", referral.pk)
+        if referral.outcome:
+            add(
+                referral.decided_on,
+                _("Court decision: %(outcome)s") % {"outcome": referral.get_outcome_display()},
+                "referral_detail",
+                referral.pk,
+            )
+    return entries

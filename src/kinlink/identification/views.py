@@ -30,6 +30,7 @@ from kinlink.identification import (
 from kinlink.identification.models import BatchStatus, Verdict
 from kinlink.identification.reading import FIELD_LABELS
 from kinlink.registry.access import can_register_children, child_for_user
+from kinlink.registry.hooks import child_actions_for
 
 PAGE_SIZE = 25
 PREVIEW_ROWS = 5
@@ -362,8 +363,11 @@ def _worklist(request: HttpRequest, name: str) -> HttpResponse:
     page = Paginator(children, PAGE_SIZE).get_page(request.GET.get("page"))
     ids = [c.pk for c in page.object_list]
     programmes = selectors.programmes_of(ids, on)
+    # Other apps' actions on each child (casework: open a case from the worklist).
+    actions = child_actions_for(request.user, list(page.object_list), source="worklist")
     for child in page.object_list:
         child.programmes = programmes.get(child.pk, [])
+        child.actions = actions[child.pk]
     _list_audit(
         "registry.child",
         ids,

@@ -9,7 +9,8 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from kinlink.core.navigation import NavLink, register_nav_link
-        from kinlink.registry import access
+        from kinlink.registry import access, selectors
+        from kinlink.registry.hooks import register_timeline_source
 
         register_nav_link(
             NavLink(
@@ -28,4 +29,7 @@ class RegistryConfig(AppConfig):
                 lambda u: bool(access.readable_groups(u)) and u.scope_id is not None,
                 30,
             )
+        )
+        register_timeline_source(
+            "registry", _("Registration and family"), selectors.registry_timeline, 10
         )

@@ -10,13 +10,23 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import User
 from kinlink.core.dates import today
 from kinlink.core.names import fold, pinyin_key, query_key
 from kinlink.places.models import Place
-from kinlink.registry.access import children_visible_to
-from kinlink.registry.models import AwayParents, CareArrangement, Child
+from kinlink.registry.access import Group, can_read, children_visible_to
+from kinlink.registry.hooks import TimelineEntry
+from kinlink.registry.models import (
+    AwayParents,
+    CareArrangement,
+    Child,
+    MigrationEpisode,
+    Relationship,
+)
 
 
 @dataclass(frozen=True)
@@ -168,3 +178,54 @@ def counts_by_area(user: User) -> list[AreaCounts]:
         for pk, cells in totals.items()
     ]
     return sorted(result, key=lambda a: a.place.name)
+
+
+# The registry's part of the child's timeline -----------------------------------------------------
+
+
+def registry_timeline(user: User, child: Child) -> list[TimelineEntry]:
+    """The child's registration, for anyone who sees the child; for users who read family
+    details, the facts that change a child's situation: a parent leaving or returning, a care
+    arrangement beginning or ending."""
+    entries = [
+        TimelineEntry(
+            timezone.localdate(child.created_at),
+            "registry",
+            _("Registered"),
+            reverse("registry:child_detail", args=[child.pk]),
+            at=child.created_at,
+        )
+    ]
+    if can_read(user, Group.FAMILY):
+        entries += _family_facts(child)
+    return entries
+
+
+def _family_facts(child: Child) -> list[TimelineEntry]:
+    def fact(on: dt.date, text: str) -> TimelineEntry:
+        return TimelineEntry(on, "registry", text)
+
+    entries = []
+    parents = {
+        rel.adult_id: rel.get_kind_display()
+        for rel in Relationship.objects.filter(child=child, kind__in=Relationship.PARENT_KINDS)
+    }
+    for episode in MigrationEpisode.objects.filter(adult_id__in=parents):
+        parent = parents[episode.adult_id]
+        place = episode.destination_place or str(episode.destination_country.name)
+        entries.append(
+            fact(
+                episode.departed_on,
+                _("%(parent)s left for %(place)s") % {"parent": parent, "place": place},
+            )
+        )
+        if episode.returned_on:
+            entries.append(
+                fact(episode.returned_on, _("%(parent)s came back") % {"parent": parent})
+            )
+    for care in CareArrangement.objects.filter(child=child):
+        kind = care.get_kind_display()
+        entries.append(fact(care.started_on, _("Care began: %(kind)s") % {"kind": kind}))
+        if care.ended_on:
+            entries.append(fact(care.ended_on, _("Care ended: %(kind)s") % {"kind": kind}))
+    return entries
