@@ -37,11 +37,10 @@ from kinlink.connection import conf
 from kinlink.connection.currency import NoExchangeRate, RateTable
 from kinlink.connection.eligibility import money
 from kinlink.connection.measures import (
+    ContactDays,
     ContactRecord,
     RemittanceRecord,
     VisitRecord,
-    contacts_in_window,
-    last_contact_day,
     mean,
     month_start,
     monthly_totals,
@@ -260,15 +259,15 @@ def contact_alerts(
     if not away_parents:
         return alerts  # both parents at home (or not recorded): nothing to watch
     threshold = conf.no_contact_days()
-    last_days = {
-        pid: last_contact_day(
+    by_parent = {
+        pid: ContactDays(
             [c for c in contacts if c.parent_id == pid],
             [v for v in visits if v.parent_id == pid],
-            on=on,
-            zone=zone,
+            zone,
         )
         for pid, _kind in away_parents
     }
+    last_days = {pid: days.last_day(on) for pid, days in by_parent.items()}
     known = [d for d in last_days.values() if d is not None]
     if known:
         last = max(known)
@@ -302,17 +301,11 @@ def contact_alerts(
         if pid not in plans:
             continue
         per_30, agreed_on = plans[pid]
-        parent_contacts = [c for c in contacts if c.parent_id == pid]
-        parent_visits = [v for v in visits if v.parent_id == pid]
+        days = by_parent[pid]
+        enough = share * per_30
 
-        def below(
-            day: dt.date,
-            per_30: int = per_30,
-            contacts: list[ContactRecord] = parent_contacts,
-            visits: list[VisitRecord] = parent_visits,
-        ) -> bool:
-            made = contacts_in_window(contacts, visits, on=day, days=30, zone=zone)
-            return Decimal(made) < share * per_30
+        def below(day: dt.date, days: ContactDays = days, enough: Decimal = enough) -> bool:
+            return Decimal(days.in_window(day, 30)) < enough
 
         # The plan must have covered a whole 30-day window before it can be missed.
         first_day = agreed_on + dt.timedelta(days=29)
@@ -322,7 +315,7 @@ def contact_alerts(
         earliest = max(first_day, on - dt.timedelta(days=365))  # a year back is enough to tell
         while since > earliest and below(since - dt.timedelta(days=1)):
             since -= dt.timedelta(days=1)
-        made = contacts_in_window(parent_contacts, parent_visits, on=on, days=30, zone=zone)
+        made = days.in_window(on, 30)
         alerts.append(
             Alert(
                 Code.CONTACT_BELOW_PLAN,

@@ -16,6 +16,7 @@ Definitions (docs/connection.md explains the choices):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
@@ -52,15 +53,40 @@ def local_day(at: dt.datetime, zone: ZoneInfo) -> dt.date:
     return at.astimezone(zone).date()
 
 
+class ContactDays:
+    """One child's contacts with one parent (or several) as sorted local days, so that many
+    windows can be counted cheaply: a plan is judged on each of up to a year of days, and the
+    registry-wide screen does that for every child with a plan."""
+
+    def __init__(
+        self, contacts: Iterable[ContactRecord], visits: Iterable[VisitRecord], zone: ZoneInfo
+    ) -> None:
+        self.days = sorted(local_day(c.at, zone) for c in contacts)
+        self.visits = [(v.started_on, v.ended_on) for v in visits]
+
+    def last_day(self, on: dt.date) -> dt.date | None:
+        """The latest local day, up to `on`, with a contact or a day of a visit."""
+        index = bisect.bisect_right(self.days, on)
+        days = [self.days[index - 1]] if index else []
+        days += [min(ended or on, on) for started, ended in self.visits if started <= on]
+        return max(days, default=None)
+
+    def in_window(self, on: dt.date, days: int) -> int:
+        """Contacts on `on` and the `days - 1` days before; a visit overlapping them counts
+        once."""
+        first = on - dt.timedelta(days=days - 1)
+        count = bisect.bisect_right(self.days, on) - bisect.bisect_left(self.days, first)
+        count += sum(
+            1 for started, ended in self.visits if started <= on and (ended or on) >= first
+        )
+        return count
+
+
 def last_contact_day(
     contacts: Iterable[ContactRecord], visits: Iterable[VisitRecord], *, on: dt.date, zone: ZoneInfo
 ) -> dt.date | None:
     """The latest local day, up to `on`, with a contact or a day of a visit."""
-    days = [d for c in contacts if (d := local_day(c.at, zone)) <= on]
-    for visit in visits:
-        if visit.started_on <= on:
-            days.append(min(visit.ended_on or on, on))
-    return max(days, default=None)
+    return ContactDays(contacts, visits, zone).last_day(on)
 
 
 def days_since(day: dt.date | None, on: dt.date) -> int | None:
@@ -76,10 +102,7 @@ def contacts_in_window(
     zone: ZoneInfo,
 ) -> int:
     """Contacts on `on` and the `days - 1` days before; a visit overlapping them counts once."""
-    first = on - dt.timedelta(days=days - 1)
-    count = sum(1 for c in contacts if first <= local_day(c.at, zone) <= on)
-    count += sum(1 for v in visits if v.started_on <= on and (v.ended_on or on) >= first)
-    return count
+    return ContactDays(contacts, visits, zone).in_window(on, days)
 
 
 @dataclass(frozen=True)
