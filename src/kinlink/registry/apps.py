@@ -29,3 +29,4 @@ class RegistryConfig(AppConfig):
                 30,
             )
         )
+        register_nav_link(NavLink(_("Merged records"), "registry:merge_list", access.can_merge, 35))
