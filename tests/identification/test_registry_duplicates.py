@@ -139,8 +139,15 @@ def test_the_pair_page_merges_and_refuses_with_a_message(client, planted, casewo
     assert Case.objects.filter(child=kept).count() == 2
 
 
-def test_an_administrator_searches_the_whole_registry(planted, administrator, child_b):
+def test_an_administrator_searches_the_whole_registry_but_reads_no_pair(
+    client, planted, administrator, child_b
+):
     original, again = planted
     job = search_now(administrator)
     assert job.result.get("proposed", 0) >= 1
-    assert the_pair(original, again).status == DuplicateStatus.PROPOSED
+    pair = the_pair(original, again)
+    assert pair.status == DuplicateStatus.PROPOSED
+    client.force_login(administrator)
+    page = client.get("/identification/duplicates/").content.decode()
+    assert "Look for children registered twice" in page and original.full_name not in page
+    assert client.get(f"/identification/duplicates/{pair.pk}/").status_code == 404

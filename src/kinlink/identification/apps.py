@@ -10,10 +10,7 @@ class IdentificationConfig(AppConfig):
     def ready(self) -> None:
         # tasks registers the linking job's handler, so the worker knows the job kind.
         from kinlink.core.navigation import NavLink, register_nav_link
-        from kinlink.identification import (
-            services,
-            tasks,  # noqa: F401
-        )
+        from kinlink.identification import services, tasks
         from kinlink.identification.access import can_identify, can_see_coverage
         from kinlink.registry.hooks import (
             ChildLink,
@@ -27,6 +24,9 @@ class IdentificationConfig(AppConfig):
             NavLink(_("Not enrolled"), "identification:not_enrolled", can_identify, 61)
         )
         register_nav_link(NavLink(_("Coverage"), "identification:coverage", can_see_coverage, 62))
+        register_nav_link(
+            NavLink(_("Registered twice"), "identification:duplicates", tasks.can_deduplicate, 63)
+        )
         register_child_link(
             ChildLink(_("School and services"), "identification:child", can_identify, 60)
         )

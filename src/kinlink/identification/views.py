@@ -453,8 +453,11 @@ def coverage(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def duplicate_list(request: HttpRequest) -> HttpResponse:
-    """Children who may be registered twice, waiting for a person, and a button to look again."""
-    _require_identify(request)
+    """Children who may be registered twice, waiting for a person, and a button to look again.
+    An administrator may start the search over the whole registry but sees no pair (no names):
+    caseworkers and supervisors review the pairs of their scope."""
+    if not tasks.can_deduplicate(request.user):
+        raise Http404
     page = Paginator(selectors.duplicate_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
