@@ -17,7 +17,14 @@ from kinlink.accounts.models import User
 from kinlink.audit.models import AuditEntry
 from kinlink.jobs.models import Job
 from kinlink.registry import services
-from kinlink.registry.models import Adult, CareArrangement, Child, Household, MigrationEpisode
+from kinlink.registry.models import (
+    Adult,
+    CareArrangement,
+    Child,
+    Household,
+    Merge,
+    MigrationEpisode,
+)
 from tests.casework.scope import casework_model_for, casework_records
 from tests.conftest import years_ago
 from tests.guardianship.scope import PUBLIC_ROUTES, guardianship_model_for, guardianship_records
@@ -61,7 +68,13 @@ def out_of_scope_records(child_b, county, caseworker_b):
         child=child_b, kind="other_parent", caregiver=father, started_on=years_ago(0, 100)
     )
     job = Job.objects.create(kind="test", created_by=caseworker_b)
+    merged = services.child_register(
+        family_name="张", given_name="莉", sex="F", date_of_birth=child_b.date_of_birth,
+        home_village=child_b.home_village,
+    )  # fmt: skip
+    merge = Merge.objects.create(kept=child_b, merged=merged, merged_by=caseworker_b)
     return {
+        Merge: merge.pk,
         **guardianship_records(child_b, father, caseworker_b),
         **identification_records(child_b, caseworker_b),
         **casework_records(child_b, caseworker_b),
@@ -83,6 +96,8 @@ def _model_for(name: str, route: str):
         return identification_model_for(route)
     if casework_model_for(route):
         return casework_model_for(route)
+    if route.startswith("children/merges/<int:pk>"):
+        return Merge
     if "migrations/<int:pk>" in route:
         return MigrationEpisode
     if "adults/<int:pk>" in route:

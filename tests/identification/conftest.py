@@ -20,6 +20,7 @@ from kinlink.identification import services, tasks
 from kinlink.identification.models import ImportBatch, LinkRun
 from kinlink.jobs.models import Job
 from kinlink.jobs.services import job_run
+from kinlink.registry import services as registry
 from kinlink.registry.models import AwayParents, Child
 
 
@@ -75,6 +76,21 @@ def township(county) -> Township:
             )
         )
     return Township(children=Child.objects.bulk_create(children))
+
+
+@pytest.fixture
+def planted(township) -> tuple[Child, Child]:
+    """许海燕 (a girl of the township with no ID number) registered a second time by another
+    hand, same name, sex, birth date and village."""
+    original = registry.child_update(child=township.by_name("许海燕"))  # its search keys
+    again = registry.child_register(
+        family_name=original.family_name,
+        given_name=original.given_name,
+        sex=original.sex,
+        date_of_birth=original.date_of_birth,
+        home_village=original.home_village,
+    )
+    return original, again
 
 
 def csv_bytes(header: list[str], rows: list[list[str]], encoding: str = "utf-8") -> bytes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from kinlink.identification.models import (
     Candidate,
     Decision,
+    DuplicatePair,
     ImportBatch,
     LinkRun,
     SourceRow,
@@ -19,6 +20,7 @@ ROUTE_MODELS = {
     "identification/review/<int:pk>": Candidate,
     "identification/decisions/<int:pk>": Decision,
     "identification/children/<int:pk>": Child,
+    "identification/duplicates/<int:pk>": DuplicatePair,
 }
 
 
@@ -28,7 +30,7 @@ def identification_model_for(route: str):
 
 def identification_records(child: Child, user) -> dict[type, int]:
     """An imported list in the user's place with a row paired with the child by the current
-    run, and a decision on that pair."""
+    run, a decision on that pair, and a pair of the child with a second record of it."""
     batch = ImportBatch.objects.create(
         kind="ledger", place=user.scope, created_by=user, file_name="a.csv", file_format="csv",
         content_hash="a" * 64, status="imported", total_rows=1, good_rows=1,
@@ -47,7 +49,16 @@ def identification_records(child: Child, user) -> dict[type, int]:
         fingerprint=row.fingerprint, child=child, verdict="match", candidate=candidate,
         decided_by=user,
     )  # fmt: skip
+    twin = Child.objects.create(
+        family_name=child.family_name, given_name=child.given_name, sex=child.sex,
+        date_of_birth=child.date_of_birth, home_village=child.home_village,
+    )  # fmt: skip
+    low, high = sorted((child.pk, twin.pk))
+    pair = DuplicatePair.objects.create(
+        child_a_id=low, child_b_id=high, probability=0.95, status="proposed"
+    )
     return {
+        DuplicatePair: pair.pk,
         ImportBatch: batch.pk,
         SourceRow: row.pk,
         Candidate: candidate.pk,

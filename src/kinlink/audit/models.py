@@ -27,6 +27,7 @@ class Action(models.TextChoices):
     DELETE = "delete", _("deleted")
     EXPORT = "export", _("exported")
     MERGE = "merge", _("merged")
+    UNMERGE = "unmerge", _("unmerged")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

@@ -13,7 +13,13 @@ from django.http import Http404
 
 from kinlink.accounts.models import Role, User
 from kinlink.core.lookup import pk_or_404
-from kinlink.identification.models import Candidate, Decision, ImportBatch, SourceRow
+from kinlink.identification.models import (
+    Candidate,
+    Decision,
+    DuplicatePair,
+    ImportBatch,
+    SourceRow,
+)
 from kinlink.registry.access import children_visible_to
 
 # Caseworkers and supervisors import, link and review; they read every field group.
@@ -116,3 +122,31 @@ def decision_for_user(user: User, decision_id: object) -> Decision:
     if decision is None:
         raise Http404
     return decision
+
+
+def duplicates_visible_to(user: User) -> QuerySet[DuplicatePair]:
+    """Pairs of registered children of which the user may see both (a merged record is no
+    longer a child, so its pairs drop out)."""
+    if not can_identify(user):
+        return DuplicatePair.objects.none()
+    children = children_visible_to(user).values("pk")
+    return DuplicatePair.objects.filter(child_a__in=children, child_b__in=children)
+
+
+_PAIR_RELATED = [
+    f"{side}{path}"
+    for side in ("child_a", "child_b")
+    for path in ("", "__home_village", "__school", "__household")
+] + ["merge", "decided_by"]
+
+
+def duplicate_for_user(user: User, pair_id: object) -> DuplicatePair:
+    pair = (
+        duplicates_visible_to(user)
+        .filter(pk=pk_or_404(pair_id))
+        .select_related(*_PAIR_RELATED)
+        .first()
+    )
+    if pair is None:
+        raise Http404
+    return pair

@@ -92,6 +92,22 @@ class DecisionForm(forms.Form):
     )
 
 
+class DuplicateDecisionForm(forms.Form):
+    """Two registered children: the same child (keep the first or the second record) or not."""
+
+    KEEP_A, KEEP_B, DIFFERENT = "keep_a", "keep_b", "different"
+    decision = forms.ChoiceField(
+        choices=[(KEEP_A, KEEP_A), (KEEP_B, KEEP_B), (DIFFERENT, DIFFERENT)],
+        widget=forms.HiddenInput,
+    )
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        max_length=500,
+        required=False,
+        help_text=_("What made you decide; never the child's name."),
+    )
+
+
 class PlaceFilterForm(forms.Form):
     place = forms.ModelChoiceField(label=_("Place"), queryset=Place.objects.none(), required=False)
 

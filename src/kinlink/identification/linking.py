@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 from django.db.models import Q, QuerySet
 
-from kinlink.identification.models import PairStatus, SourceRow, Verdict
+from kinlink.identification.models import DuplicateStatus, PairStatus, SourceRow, Verdict
 from kinlink.registry.models import CareArrangement, Child, Relationship
 
 # Which adult a ledger or roster most likely names as guardian, when no caregiver is recorded:
@@ -206,3 +206,21 @@ def assign(
             rows_taken.add(pair.row_id)
             children_taken.add(pair.child_id)
     return Assignment(pairs=pairs)
+
+
+def duplicate_pairs(
+    pairs: list[Pair], *, decided: set[tuple[int, int]], accept: float
+) -> list[Pair]:
+    """The engine's pairs within the registry as (lower id, higher id), each with its status:
+    `proposed` at or above `accept`, `review` below it. Pairs a person has decided (different
+    children, or merged) are left out: they are never asked again."""
+    out: dict[tuple[int, int], Pair] = {}
+    for pair in pairs:
+        low, high = sorted((pair.row_id, pair.child_id))
+        if low == high or (low, high) in decided or (low, high) in out:
+            continue
+        status = DuplicateStatus.PROPOSED if pair.probability >= accept else DuplicateStatus.REVIEW
+        out[(low, high)] = Pair(
+            low, high, pair.probability, pair.match_weight, pair.evidence, status
+        )
+    return sorted(out.values(), key=lambda p: (-p.probability, p.row_id, p.child_id))

@@ -197,6 +197,7 @@ class Candidate(models.Model):
 
     class Meta:
         ordering = ["-probability", "pk"]
+        verbose_name = _("pair with an imported row")
         indexes = [
             models.Index(fields=["child", "status"], name="candidate_child_status_idx"),
             models.Index(fields=["run", "status"], name="candidate_run_status_idx"),
@@ -230,6 +231,7 @@ class Decision(models.Model):
 
     class Meta:
         ordering = ["-decided_at", "-pk"]
+        verbose_name = _("decision on a pair")
         constraints = [
             # One decision in force per pair; reversed ones stay as history.
             models.UniqueConstraint(
@@ -238,3 +240,75 @@ class Decision(models.Model):
                 name="one_live_decision_per_pair",
             )
         ]
+
+
+# Duplicates within the registry ---------------------------------------------------------------
+
+
+class DedupeRun(models.Model):
+    """One search for children registered twice, over the registry children in the starter's
+    scope (the whole registry when an administrator starts it)."""
+
+    job = models.ForeignKey("jobs.Job", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accept_threshold = models.FloatField()
+    review_threshold = models.FloatField()
+    registry_children = models.PositiveIntegerField(default=0)
+    fields = models.JSONField(default=list)
+    notes = models.JSONField(default=list)
+    counts = models.JSONField(default=dict)  # {status: n}
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class DuplicateStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Likely the same child")
+    REVIEW = "review", _("Waiting for review")
+    DIFFERENT = "different", _("Different children")
+    MERGED = "merged", _("Same child: merged")
+
+
+OPEN_DUPLICATES = (DuplicateStatus.PROPOSED, DuplicateStatus.REVIEW)
+
+
+class DuplicatePair(models.Model):
+    """Two registered children that may be one: one row per pair (lower id first), kept across
+    runs. A person decides every pair, even the likeliest: merging children is a serious act.
+    A "different" decision stays, and later runs leave the pair alone."""
+
+    child_a = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    child_b = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(
+        DedupeRun, null=True, on_delete=models.SET_NULL, related_name="pairs"
+    )  # the latest run that scored the pair
+    probability = models.FloatField()
+    match_weight = models.FloatField(null=True)
+    evidence = models.JSONField(default=list)  # [[field, level, weight], ...]
+    status = models.CharField(max_length=10, choices=DuplicateStatus.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    merge = models.ForeignKey(
+        "registry.Merge", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-probability", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["child_a", "child_b"], name="one_row_per_duplicate_pair"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(child_a__lt=models.F("child_b")), name="duplicate_pair_ordered"
+            ),
+        ]
+        indexes = [models.Index(fields=["status"], name="duplicate_status_idx")]
+
+    def other(self, child: Child) -> Child:
+        return self.child_b if child.pk == self.child_a_id else self.child_a

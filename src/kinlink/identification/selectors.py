@@ -29,12 +29,19 @@ from django.db.models.functions import Abs
 
 from kinlink.accounts.models import User
 from kinlink.identification import conf
-from kinlink.identification.access import batches_visible_to, candidates_visible_to
+from kinlink.identification.access import (
+    batches_visible_to,
+    candidates_visible_to,
+    duplicates_visible_to,
+)
 from kinlink.identification.linking import registry_frame
 from kinlink.identification.models import (
     MATCHED,
+    OPEN_DUPLICATES,
     BatchStatus,
     Candidate,
+    DedupeRun,
+    DuplicatePair,
     ImportBatch,
     PairStatus,
     SourceKind,
@@ -358,3 +365,31 @@ def coverage(user: User, on: dt.date) -> tuple[AreaCoverage, list[AreaCoverage]]
     for area in areas.values():
         area.villages.sort(key=lambda v: v.place.name)
     return total, sorted(areas.values(), key=lambda a: a.place.name)
+
+
+# Duplicates within the registry ---------------------------------------------------------------
+
+
+def duplicate_queue(user: User) -> QuerySet[DuplicatePair]:
+    """Pairs of registered children waiting for a person: the likely duplicates first, then the
+    uncertain ones, the most uncertain first."""
+    return (
+        duplicates_visible_to(user)
+        .filter(status__in=OPEN_DUPLICATES)
+        .annotate(uncertainty=Abs(F("probability") - 0.5))
+        .select_related("child_a", "child_a__home_village", "child_b", "child_b__home_village")
+        .order_by("status", "uncertainty", "pk")
+    )
+
+
+def duplicates_decided(user: User) -> QuerySet[DuplicatePair]:
+    return (
+        duplicates_visible_to(user)
+        .exclude(status__in=OPEN_DUPLICATES)
+        .select_related("child_a", "child_b", "decided_by", "merge")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def latest_dedupe_run(user: User) -> DedupeRun | None:
+    return DedupeRun.objects.filter(created_by=user).select_related("job").first()

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,13 +24,17 @@ from kinlink.audit.services import audit_record
 from kinlink.core.errors import RuleRefused
 from kinlink.core.names import fold
 from kinlink.identification import conf, reading
-from kinlink.identification.linking import Assignment
+from kinlink.identification.linking import Assignment, Pair
 from kinlink.identification.models import (
     MATCHED,
+    OPEN_DUPLICATES,
     BatchStatus,
     Candidate,
     ColumnMapping,
     Decision,
+    DedupeRun,
+    DuplicatePair,
+    DuplicateStatus,
     ImportBatch,
     LinkRun,
     PairStatus,
@@ -39,6 +44,8 @@ from kinlink.identification.models import (
 )
 from kinlink.jobs.models import Job
 from kinlink.places.models import Place, School
+from kinlink.registry import merging
+from kinlink.registry.models import Child, Merge
 
 # Candidates written per INSERT: large enough to be fast, small enough for SQLite's limit.
 BULK_SIZE = 1000
@@ -454,3 +461,133 @@ def decision_reverse(*, actor: User, decision: Decision) -> Decision:
         extra={"child": decision.child_id, "verdict": decision.verdict},
     )
     return decision
+
+
+# Duplicates within the registry -------------------------------------------------------------
+
+
+def decided_duplicates(child_ids: QuerySet[Child]) -> set[tuple[int, int]]:
+    """Pairs among these children that a person has decided: never asked again."""
+    return set(
+        DuplicatePair.objects.filter(child_a__in=child_ids, child_b__in=child_ids)
+        .exclude(status__in=OPEN_DUPLICATES)
+        .values_list("child_a_id", "child_b_id")
+    )
+
+
+@transaction.atomic
+def dedupe_run_record(
+    *,
+    actor: User,
+    job: Job | None,
+    children: QuerySet[Child],
+    pairs: list[Pair],
+    accept: float,
+    review: float,
+    fields: list[str],
+    notes: list[str],
+) -> DedupeRun:
+    """Store a search for duplicates: open pairs among these children are replaced by the pairs
+    found now (`linking.duplicate_pairs`); decided pairs stay as they are."""
+    counts: dict[str, int] = {}
+    for pair in pairs:
+        counts[pair.status] = counts.get(pair.status, 0) + 1
+    run = DedupeRun.objects.create(
+        job=job,
+        created_by=actor,
+        accept_threshold=accept,
+        review_threshold=review,
+        registry_children=children.count(),
+        fields=list(fields),
+        notes=[str(n) for n in notes],
+        counts=counts,
+    )
+    ids = children.values("pk")
+    DuplicatePair.objects.filter(
+        child_a__in=ids, child_b__in=ids, status__in=OPEN_DUPLICATES
+    ).delete()
+    DuplicatePair.objects.bulk_create(
+        (
+            DuplicatePair(
+                child_a_id=p.row_id,
+                child_b_id=p.child_id,
+                run=run,
+                probability=p.probability,
+                match_weight=p.match_weight,
+                evidence=p.evidence,
+                status=p.status,
+            )
+            for p in pairs
+        ),
+        batch_size=BULK_SIZE,
+    )
+    _audit(run, Action.CREATE, children=run.registry_children, counts=counts)
+    return run
+
+
+@transaction.atomic
+def duplicate_decide(
+    *, actor: User, pair: DuplicatePair, verdict: str, keep: Child | None = None, note: str = ""
+) -> DuplicatePair:
+    """Record a person's word on two registered children. "Different" is kept and never asked
+    again; "same" merges them (`registry.merging.child_merge`), keeping the record chosen."""
+    pair = (
+        DuplicatePair.objects.select_for_update()
+        .select_related("child_a", "child_b")
+        .get(pk=pair.pk)
+    )
+    if verdict not in Verdict.values:
+        raise IdentificationError(_("Say whether the records are of the same child."))
+    if pair.status not in OPEN_DUPLICATES:
+        raise IdentificationError(_("This pair has already been decided."))
+    before = pair.status
+    pair.note = note.strip()[:500]
+    if verdict == Verdict.MATCH:
+        if keep is None or keep.pk not in (pair.child_a_id, pair.child_b_id):
+            raise IdentificationError(_("Choose which of the two records to keep."))
+        merged = pair.other(keep)
+        kept = pair.child_a if keep.pk == pair.child_a_id else pair.child_b
+        pair.merge = merging.child_merge(actor=actor, kept=kept, merged=merged, note=pair.note)
+        pair.status = DuplicateStatus.MERGED
+    else:
+        pair.status = DuplicateStatus.DIFFERENT
+    pair.decided_by = actor
+    pair.decided_at = timezone.now()
+    pair.save(update_fields=["status", "note", "decided_by", "decided_at", "merge"])
+    audit_record(
+        action=Action.CHANGE,
+        object_type="identification.duplicatepair",
+        object_id=pair.pk,
+        changes={"status": (before, pair.status)},
+        extra={
+            "children": [pair.child_a_id, pair.child_b_id],
+            "verdict": verdict,
+            "merge": pair.merge_id,
+        },
+    )
+    return pair
+
+
+@transaction.atomic
+def duplicate_reopen(*, actor: User, pair: DuplicatePair) -> DuplicatePair:
+    """Take back a "different children" decision: the pair is asked about again."""
+    pair = DuplicatePair.objects.select_for_update().get(pk=pair.pk)
+    if pair.status != DuplicateStatus.DIFFERENT:
+        raise IdentificationError(_("Only a pair decided as different children can be reopened."))
+    pair.status = DuplicateStatus.REVIEW
+    pair.save(update_fields=["status"])
+    audit_record(
+        action=Action.CHANGE,
+        object_type="identification.duplicatepair",
+        object_id=pair.pk,
+        changes={"status": (DuplicateStatus.DIFFERENT, DuplicateStatus.REVIEW)},
+        extra={"children": [pair.child_a_id, pair.child_b_id]},
+    )
+    return pair
+
+
+def duplicate_merge_undone(sender: Any, merge: Merge, **kwargs: Any) -> None:
+    """When a merge is undone (registry.hooks.merge_undone), its pair is asked about again."""
+    DuplicatePair.objects.filter(merge=merge, status=DuplicateStatus.MERGED).update(
+        status=DuplicateStatus.REVIEW
+    )

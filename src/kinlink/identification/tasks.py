@@ -1,4 +1,5 @@
-"""Background job: link an imported list to the registry children in the starter's scope."""
+"""Background jobs: write a long imported list, link a list to the registry children in the
+starter's scope, and look for children registered twice within the registry."""
 
 from __future__ import annotations
 
@@ -7,25 +8,27 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from kinlink.accounts.models import User
+from kinlink.accounts.models import Role, User
 from kinlink.core.dates import today
 from kinlink.identification import conf, services
 from kinlink.identification.access import batches_visible_to, can_identify
-from kinlink.identification.linkage.engine import LinkOptions, link
+from kinlink.identification.linkage.engine import LinkOptions, dedupe, link
 from kinlink.identification.linkage.prepare import LinkageInputError, records_from_frame
 from kinlink.identification.linking import (
     assign,
+    duplicate_pairs,
     pairs_from_matches,
     registry_frame,
     source_frame,
 )
-from kinlink.identification.models import BatchStatus, ImportBatch, SourceRow
+from kinlink.identification.models import BatchStatus, DuplicateStatus, ImportBatch, SourceRow
 from kinlink.jobs.models import Job
 from kinlink.jobs.services import JobError, Progress, job_handler, job_start
-from kinlink.registry.access import children_visible_to
+from kinlink.registry.access import children_for_deduplication, children_visible_to
 
 LINK_BATCH = "identification.link_batch"
 IMPORT_BATCH = "identification.import_batch"
+DEDUPE_REGISTRY = "identification.dedupe_registry"
 
 
 def import_start(*, actor: User, batch: ImportBatch) -> Job:
@@ -134,3 +137,75 @@ def link_batch(job: Job, progress: Progress) -> dict[str, Any]:
             % {"linked": linked, "review": counts.get("review", 0), "rows": len(left)},
         )
     return {"run": run.pk, **counts}
+
+
+def can_deduplicate(user: User) -> bool:
+    """Caseworkers and supervisors search their scope; an administrator the whole registry."""
+    return can_identify(user) or (
+        user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR
+    )
+
+
+def dedupe_start(*, actor: User) -> Job:
+    """Queue a search for children registered twice (no params: the scope is the starter's,
+    read when the job runs)."""
+    if not can_deduplicate(actor):
+        raise services.IdentificationError(_("You may not search the registry for duplicates."))
+    return job_start(
+        kind=DEDUPE_REGISTRY,
+        label=_("Look for children registered twice"),
+        user=actor,
+        params={},
+    )
+
+
+@job_handler(DEDUPE_REGISTRY)
+def dedupe_registry(job: Job, progress: Progress) -> dict[str, Any]:
+    """The engine deduplicates the registry children in the starter's scope (no writes), then
+    the run and its pairs are stored in one transaction, replacing the open pairs of earlier
+    runs; pairs a person decided stay decided and are not asked again."""
+    user = job.created_by
+    if user is None or not can_deduplicate(user):
+        raise JobError(_("Only a caseworker, supervisor or administrator can do this."))
+    accept, review = conf.thresholds()
+    progress(0, 3, _("Reading the registry."))
+    children = children_for_deduplication(user)
+    registry = registry_frame(children, today())
+    if len(registry) < 2:
+        raise JobError(_("There are not enough registered children here to compare."))
+    try:
+        records = records_from_frame(registry, name=_("the registry"))
+        progress(1, 3, _("Comparing %(children)d registered children.") % {
+            "children": len(registry)})  # fmt: skip
+        result = dedupe(
+            records, LinkOptions(threshold=review, one_to_one=False, backend=conf.backend())
+        )
+    except LinkageInputError as exc:
+        raise JobError(str(exc)) from None
+    pairs = duplicate_pairs(
+        pairs_from_matches(result.pairs, result.fields),
+        decided=services.decided_duplicates(children.values("pk")),
+        accept=accept,
+    )
+    with transaction.atomic():
+        run = services.dedupe_run_record(
+            actor=user,
+            job=job,
+            children=children,
+            pairs=pairs,
+            accept=accept,
+            review=review,
+            fields=list(result.fields),
+            notes=list(result.notes),
+        )
+        progress(
+            3,
+            3,
+            _("%(proposed)d likely duplicates and %(review)d pairs to review among %(n)d children.")
+            % {
+                "proposed": run.counts.get(DuplicateStatus.PROPOSED, 0),
+                "review": run.counts.get(DuplicateStatus.REVIEW, 0),
+                "n": len(registry),
+            },
+        )
+    return {"run": run.pk, **run.counts}

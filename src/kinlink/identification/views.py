@@ -27,10 +27,16 @@ from kinlink.identification import (
     services,
     tasks,
 )
-from kinlink.identification.models import BatchStatus, Verdict
+from kinlink.identification.models import (
+    OPEN_DUPLICATES,
+    BatchStatus,
+    DuplicateStatus,
+    Verdict,
+)
 from kinlink.identification.reading import FIELD_LABELS
-from kinlink.registry.access import can_register_children, child_for_user
+from kinlink.registry.access import can_merge, can_register_children, child_for_user
 from kinlink.registry.hooks import child_actions_for
+from kinlink.registry.views import save_with
 
 PAGE_SIZE = 25
 PREVIEW_ROWS = 5
@@ -443,3 +449,116 @@ def coverage(request: HttpRequest) -> HttpResponse:
             "school_age": conf.SCHOOL_AGE,
         },
     )
+
+
+# Duplicates within the registry ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def duplicate_list(request: HttpRequest) -> HttpResponse:
+    """Children who may be registered twice, waiting for a person, and a button to look again.
+    An administrator may start the search over the whole registry but sees no pair (no names):
+    caseworkers and supervisors review the pairs of their scope."""
+    if not tasks.can_deduplicate(request.user):
+        raise Http404
+    page = Paginator(selectors.duplicate_queue(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    decided = list(selectors.duplicates_decided(request.user)[:PAGE_SIZE])
+    ids = sorted({c for p in [*page.object_list, *decided] for c in (p.child_a_id, p.child_b_id)})
+    _list_audit(
+        "registry.child", ids, "registry duplicates", ["family_name", "given_name", "home_village"]
+    )
+    return render(
+        request,
+        "identification/duplicate_list.html",
+        {
+            "page": page,
+            "decided": decided,
+            "run": selectors.latest_dedupe_run(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def duplicate_check(request: HttpRequest) -> HttpResponse:
+    """Start the search for children registered twice, as a background job."""
+    if not tasks.can_deduplicate(request.user):
+        raise Http404
+    try:
+        job = tasks.dedupe_start(actor=request.user)
+    except services.IdentificationError as exc:
+        messages.error(request, str(exc))
+        return redirect("identification:duplicates")
+    return redirect("jobs:detail", job.pk)
+
+
+def _side(child: Any, on: Any) -> dict[str, Any]:
+    return {"child": child, "guardian": selectors.guardian_of(child, on)}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def duplicate_pair(request: HttpRequest, pk: int) -> HttpResponse:
+    """Both records side by side with the evidence; the same child (keep one) or two."""
+    pair = access.duplicate_for_user(request.user, pk)
+    form = forms.DuplicateDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        keep = {form.KEEP_A: pair.child_a, form.KEEP_B: pair.child_b}.get(decision)
+        if keep is not None and not can_merge(request.user):
+            raise Http404
+        pair = (
+            save_with(
+                form,
+                services.duplicate_decide,
+                actor=request.user,
+                pair=pair,
+                verdict=Verdict.MATCH if keep is not None else Verdict.NON_MATCH,
+                keep=keep,
+                note=form.cleaned_data["note"],
+            )
+            or pair
+        )
+        if not form.errors:
+            if pair.merge_id:
+                messages.success(request, _("The records were merged."))
+                return redirect("registry:child_detail", pair.merge.kept_id)
+            messages.success(request, _("Decision recorded."))
+            following = selectors.duplicate_queue(request.user).first()
+            if following is not None:
+                return redirect("identification:duplicate_pair", following.pk)
+            return redirect("identification:duplicates")
+    fields = ["family_name", "given_name", "date_of_birth", "national_id", "home_village"]
+    audit_view(pair.child_a, fields=fields)
+    audit_view(pair.child_b, fields=fields)
+    on = today()
+    return render(
+        request,
+        "identification/duplicate_pair.html",
+        {
+            "pair": pair,
+            "a": _side(pair.child_a, on),
+            "b": _side(pair.child_b, on),
+            "evidence": evidence.in_words(pair.evidence),
+            "form": form,
+            "open": pair.status in OPEN_DUPLICATES,
+            "may_merge": can_merge(request.user),
+            "statuses": DuplicateStatus,
+        },
+    )
+
+
+@login_required
+@require_POST
+def duplicate_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    pair = access.duplicate_for_user(request.user, pk)
+    try:
+        services.duplicate_reopen(actor=request.user, pair=pair)
+    except services.IdentificationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The pair is back among the pairs to review."))
+    return redirect("identification:duplicate_pair", pair.pk)

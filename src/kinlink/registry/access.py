@@ -16,7 +16,14 @@ from django.http import Http404
 
 from kinlink.accounts.models import Role, User
 from kinlink.core.lookup import pk_or_404
-from kinlink.registry.models import Adult, CareArrangement, Child, Household, MigrationEpisode
+from kinlink.registry.models import (
+    Adult,
+    CareArrangement,
+    Child,
+    Household,
+    Merge,
+    MigrationEpisode,
+)
 
 
 class Group:
@@ -122,10 +129,63 @@ def _child_scope(user: User, prefix: str = "") -> Q | None:
 
 
 def children_visible_to(user: User) -> QuerySet[Child]:
+    """Children in the user's scope; a record merged into another is no longer a child."""
     condition = _child_scope(user)
     if condition is None:
         return Child.objects.none()
-    return Child.objects.filter(condition)
+    return Child.objects.filter(condition, merged_into__isnull=True)
+
+
+def merged_record_target(user: User, child_id: object) -> Child | None:
+    """For a record merged into another (perhaps in turn merged), the child it now is, if the
+    user may see both; None otherwise. Old links to a merged record lead there."""
+    condition = _child_scope(user)
+    if condition is None:
+        return None
+    record = Child.objects.filter(condition, pk=pk_or_404(child_id)).first()
+    seen: set[int] = set()
+    while record is not None and record.merged_into_id and record.pk not in seen:
+        seen.add(record.pk)
+        record = Child.objects.filter(condition, pk=record.merged_into_id).first()
+    if record is None or not seen:
+        return None
+    return record
+
+
+def can_merge(user: User) -> bool:
+    """Merging two records moves everything held about a child: for those who may change every
+    group of a child's record a registering role changes (caseworkers and supervisors)."""
+    return can_register_children(user) and user.scope_id is not None
+
+
+def children_for_deduplication(user: User) -> QuerySet[Child]:
+    """The children a duplicate search started by the user covers: those in scope, or the whole
+    registry for an administrator (who then reads no names: pairs are reviewed by those who
+    may see both children)."""
+    if user.is_authenticated and user.is_active and user.role == Role.ADMINISTRATOR:
+        return Child.objects.filter(merged_into__isnull=True)
+    return children_visible_to(user)
+
+
+def merges_visible_to(user: User) -> QuerySet[Merge]:
+    """Merges whose two records are both in the user's scope, for those who may merge."""
+    condition = _child_scope(user)
+    if condition is None or not can_merge(user):
+        return Merge.objects.none()
+    in_scope = Child.objects.filter(condition).values("pk")
+    return Merge.objects.filter(kept__in=in_scope, merged__in=in_scope)
+
+
+def merge_for_user(user: User, merge_id: object) -> Merge:
+    merge = (
+        merges_visible_to(user)
+        .filter(pk=pk_or_404(merge_id))
+        .select_related("kept", "merged", "merged_by", "undone_by")
+        .first()
+    )
+    if merge is None:
+        raise Http404
+    return merge
 
 
 def child_for_user(user: User, child_id: object) -> Child:

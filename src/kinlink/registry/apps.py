@@ -33,3 +33,4 @@ class RegistryConfig(AppConfig):
         register_timeline_source(
             "registry", _("Registration and family"), selectors.registry_timeline, 10
         )
+        register_nav_link(NavLink(_("Merged records"), "registry:merge_list", access.can_merge, 35))

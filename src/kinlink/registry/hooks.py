@@ -1,8 +1,9 @@
-"""What other apps add to a child's page: links to the pages they keep about the child, actions
-on the child shown where other apps list children, and their entries in the child's one timeline.
+"""What other apps add to the registry's pages and operations, so the registry never imports
+them: links from a child's page to the pages other apps keep about the child, actions on a child
+shown where other apps list children, entries in the child's one timeline, the foreign keys to
+Child that a merge must leave alone, and the signal sent when a merge is undone.
 
-The registry never imports the capability apps; each registers its link, its actions and its
-timeline source here from its AppConfig.ready(), with the test of who may follow or read it.
+Each app registers from its AppConfig.ready(), with the test of who may follow or read it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.dispatch import Signal
 from django.urls import reverse
 
 
@@ -137,3 +139,21 @@ def child_timeline(
         entries += source.provider(user, child)
     entries.sort(key=_newest_first, reverse=True)
     return entries[:limit]
+
+
+# Foreign keys to Child ("app_label.model.field") that a merge does not repoint: fields naming
+# two children at once (a candidate duplicate pair), where moving one end would pair the kept
+# child with itself.
+_merge_exempt: set[str] = set()
+
+
+def register_merge_exempt(field_label: str) -> None:
+    _merge_exempt.add(field_label.lower())
+
+
+def merge_exempt() -> frozenset[str]:
+    return frozenset(_merge_exempt)
+
+
+# Sent (with `merge`, the undone registry.Merge) after a merge has been undone.
+merge_undone = Signal()

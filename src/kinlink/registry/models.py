@@ -8,6 +8,7 @@ them without a join per row. Nobody types them.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -132,6 +133,17 @@ class Child(Person):
     )
     parent_abroad = models.BooleanField(_("a parent is abroad"), default=False)
     separated_since = models.DateField(_("separated since"), null=True, blank=True)
+    # Set when a caseworker found this to be a second record of another child and merged it
+    # (see `merging.py`): the record stays, hidden from every list, for the merge to be undone.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("merged into"),
+    )
 
     class Meta:
         verbose_name = _("child")
@@ -319,3 +331,28 @@ class CareArrangement(models.Model):
                 name="care_end_not_before_start",
             )
         ]
+
+
+class Merge(models.Model):
+    """Two records of one child made one: `merged` was folded into `kept`. `moved` names every
+    row of every app that was repointed (model label, pk, field), `removed` the rows dropped
+    because the kept child already had the same row, with their values; undoing the merge puts
+    back exactly those. Kept after being undone, as history."""
+
+    kept = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    merged = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    moved = models.JSONField(default=list)  # [[model label, pk, field name], ...]
+    removed = models.JSONField(default=list)  # [[model label, {attname: value as text}], ...]
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("merge")

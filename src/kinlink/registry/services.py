@@ -155,7 +155,9 @@ def _validate_child(child: Child, errors: Errors) -> None:
         errors.add("home_village", _("Choose the home village."))
     _check_national_id(child, errors, born=born)
     if child.national_id:
-        clash = Child.objects.filter(national_id=child.national_id).exclude(pk=child.pk)
+        clash = Child.objects.filter(
+            national_id=child.national_id, merged_into__isnull=True
+        ).exclude(pk=child.pk)
         if clash.exists():
             errors.add("national_id", _("Another child is already registered with this ID number."))
     if child.functioning:

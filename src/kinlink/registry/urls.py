@@ -17,4 +17,6 @@ urlpatterns = [
     path("adults/<int:pk>/migrations/add/", views.migration_add, name="migration_add"),
     path("migrations/<int:pk>/edit/", views.migration_edit, name="migration_edit"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    path("merges/", views.merge_list, name="merge_list"),
+    path("merges/<int:pk>/", views.merge_detail, name="merge_detail"),
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,7 +22,7 @@ from kinlink.audit.selectors import audit_entries_for
 from kinlink.audit.services import audit_record, audit_view
 from kinlink.core.errors import RuleRefused
 from kinlink.places.models import Place
-from kinlink.registry import access, services
+from kinlink.registry import access, merging, services
 from kinlink.registry.access import Group
 from kinlink.registry.derived import child_status
 from kinlink.registry.forms import AdultForm, CareForm, ChildForm, ChildSearchForm, MigrationForm
@@ -117,6 +119,11 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    target = access.merged_record_target(request.user, pk)
+    if target is not None:
+        # An old link to a record merged into another: the child is now that record.
+        messages.info(request, _("That record was merged into this child's record."))
+        return redirect("registry:child_detail", pk=target.pk)
     child = access.child_for_user(request.user, pk)
     groups = access.readable_groups(request.user)
     audit_view(child, fields=access.readable_child_fields(request.user))
@@ -129,6 +136,7 @@ def child_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_register": access.can_register_children(request.user),
         "is_supervisor": request.user.role == Role.SUPERVISOR,
         "other_pages": child_links_for(request.user, child),
+        "merges": access.merges_visible_to(request.user).filter(kept=child, undone_at=None),
     }
     if Group.FAMILY in groups:
         context["relationships"] = (
@@ -363,3 +371,71 @@ def child_access_log(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     page = Paginator(audit_entries_for(child), 50).get_page(request.GET.get("page"))
     return render(request, "registry/child_access_log.html", {"child": child, "page": page})
+
+
+# Merges -----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def merge_list(request: HttpRequest) -> HttpResponse:
+    """The merges of records in the user's scope, latest first, each with a way to undo it."""
+    if not access.can_merge(request.user):
+        raise Http404
+    merges = access.merges_visible_to(request.user).select_related(
+        "kept", "merged", "merged_by", "undone_by"
+    )
+    page = Paginator(merges, 25).get_page(request.GET.get("page"))
+    ids = sorted({c for m in page.object_list for c in (m.kept_id, m.merged_id)})
+    if ids:
+        audit_record(
+            action=Action.LIST,
+            object_type="registry.child",
+            fields=["family_name", "given_name"],
+            extra={"ids": ids, "purpose": "merges"},
+        )
+    return render(request, "registry/merge_list.html", {"page": page})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def merge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What a merge moved, and the button that undoes it."""
+    merge = access.merge_for_user(request.user, pk)
+    if request.method == "POST":
+        try:
+            merging.merge_undo(actor=request.user, merge=merge)
+        except RuleRefused as exc:
+            messages.error(request, str(exc))
+            return redirect("registry:merge_detail", pk=merge.pk)
+        messages.success(request, _("The merge was undone; both records are children again."))
+        return redirect("registry:child_detail", pk=merge.merged_id)
+    audit_view(merge.kept, fields=["family_name", "given_name", "merges"])
+    audit_view(merge.merged, fields=["family_name", "given_name", "merges"])
+    return render(
+        request,
+        "registry/merge_detail.html",
+        {
+            "merge": merge,
+            "moved": _labelled(merging.moved_summary(merge.moved)),
+            "removed": _labelled(merging.moved_summary(merge.removed)),
+        },
+    )
+
+
+def _labelled(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """{model label: n} as (the model's name in the user's language, n)."""
+    out = []
+    for label, n in sorted(counts.items()):
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            out.append((label, n))
+            continue
+        name = str(model._meta.verbose_name)
+        owner = model._meta.auto_created  # a many-to-many table: name it by its field
+        if owner:
+            field = next(f for f in owner._meta.many_to_many if f.remote_field.through is model)
+            name = f"{owner._meta.verbose_name}: {field.verbose_name}"
+        out.append((name, n))
+    return out

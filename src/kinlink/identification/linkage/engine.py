@@ -20,6 +20,7 @@ import pandas as pd
 import pyarrow as pa
 from django.utils.translation import gettext as _
 from splink import Linker
+from splink.internals.exceptions import EMTrainingException
 
 from . import model
 from .backends import database_api
@@ -205,6 +206,11 @@ def _train_and_predict(
         linker.training.estimate_probability_two_random_records_match(
             deterministic, recall=options.deterministic_recall
         )
+        # No pair at all agrees on the deterministic rules (a clean registry): a prior of
+        # zero would make every weight infinite. Take it as one match among all pairs.
+        floor = min(0.5, 1 / max(n_pairs, 1))
+        if not linker._settings_obj._probability_two_random_records_match > 0:
+            linker._settings_obj._probability_two_random_records_match = floor
     else:
         linker._settings_obj._probability_two_random_records_match = min(
             0.5, max(sizes) / max(n_pairs, 1)
@@ -220,9 +226,15 @@ def _train_and_predict(
     )
     clock.step("u", _("estimated how often unrelated records agree"))
     for rule in model.training_blocking_rules(spec):
-        linker.training.estimate_parameters_using_expectation_maximisation(
-            rule, estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
-        )
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, estimate_without_term_frequencies=True, max_pairs=options.em_max_pairs
+            )
+        except EMTrainingException:
+            # A small or clean source (a township's registry with no one registered twice)
+            # may have no pair at all in a training block: keep the prior m values for the
+            # fields that block would have estimated, rather than fail the whole run.
+            notes.append(_("Too few similar records to learn from on one training block."))
     clock.step("em", _("estimated how often records of the same child agree (EM)"))
 
     predictions = linker.inference.predict(threshold_match_probability=options.threshold)
