@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from kinlink.assessment import services as assessment
+from kinlink.audit.models import AuditEntry
 from kinlink.casework import services
 from kinlink.connection import services as connection
 from kinlink.connection.conf import local_zone
@@ -155,3 +156,18 @@ def test_the_casework_page_shows_the_timeline_and_filters_it_by_domain(
     assert '<option value="guardianship" selected>' in body
     body = client.get(url, {"domain": "nonsense"}).content.decode()
     assert "Screened:" in body  # an unknown filter shows everything
+
+
+def test_the_pages_audit_entry_names_the_domains_its_timeline_showed(
+    client, caseworker_a, everything
+):
+    client.force_login(caseworker_a)
+    url = f"/casework/children/{everything.pk}/"
+    client.get(url)
+    entry = AuditEntry.objects.filter(object_type="registry.child", action="view").latest("seq")
+    assert entry.object_id == str(everything.pk)
+    assert {"casework", "timeline.assessment", "timeline.guardianship"} <= set(entry.fields)
+    client.get(url, {"domain": "guardianship"})
+    entry = AuditEntry.objects.filter(object_type="registry.child", action="view").latest("seq")
+    assert "timeline.guardianship" in entry.fields
+    assert "timeline.assessment" not in entry.fields

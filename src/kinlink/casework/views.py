@@ -114,20 +114,23 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @require_GET
 def child_page(request: HttpRequest, pk: int) -> HttpResponse:
     child = access.child_for_casework(request.user, pk)
-    audit_view(child, fields=["casework"])
     cases = list(selectors.cases_of_child(request.user, child))
     # One timeline of everything, from every app's source; ?domain= shows one source's.
     domains = timeline_domains()
     domain = request.GET.get("domain", "")
     if domain not in dict(domains):
         domain = ""
+    timeline = child_timeline(request.user, child, domain=domain)
+    # The page shows other apps' records through the timeline: the audit names whose.
+    shown = sorted({entry.domain for entry in timeline})
+    audit_view(child, fields=["casework", *(f"timeline.{d}" for d in shown)])
     return render(
         request,
         "casework/child.html",
         {
             "child": child,
             "cases": cases,
-            "timeline": child_timeline(request.user, child, domain=domain),
+            "timeline": timeline,
             "timeline_domains": domains,
             "domain": domain,
             "groups": selectors.groups_of_child(request.user, child),
