@@ -129,3 +129,19 @@ def test_the_end_page_is_for_the_facilitator_and_supervisors_only(
     assert response.status_code == 302
     club.refresh_from_db()
     assert club.ended_on == day(days=3)
+
+
+def test_a_group_ended_by_someone_else_meanwhile_takes_no_member_or_session(
+    club, caseworker_a, child_a
+):
+    # The page that adds the member loaded the group before it was ended elsewhere.
+    stale = type(club).objects.get(pk=club.pk)
+    end(caseworker_a, club)
+    assert stale.ended_on is None
+    GroupMember.objects.filter(group=club).update(left_on=day(days=5))
+    with pytest.raises(CaseworkError, match="has ended"):
+        services.group_join(actor=caseworker_a, group=stale, child=child_a)
+    with pytest.raises(CaseworkError, match="has ended"):
+        services.session_record(
+            actor=caseworker_a, group=stale, held_on=day(days=10), topic="-", attendees=[]
+        )

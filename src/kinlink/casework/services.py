@@ -1134,9 +1134,13 @@ def _require_group_worker(actor: User) -> None:
         raise CaseworkError(_("Only caseworkers and supervisors run groups."))
 
 
-def _require_running(group: Group) -> None:
-    if group.ended_on is not None:
+def _require_running(group: Group) -> Group:
+    """The group as it stands in the database, locked until the transaction ends, so that a
+    group ended at the same moment by someone else takes no new member or session."""
+    current = Group.objects.select_for_update().get(pk=group.pk)
+    if current.ended_on is not None:
         raise CaseworkError(_("The group has ended."))
+    return current
 
 
 @transaction.atomic
@@ -1183,7 +1187,7 @@ def group_join(
     """Add a child the actor sees to a group."""
     now = _now(now)
     _require_group_worker(actor)
-    _require_running(group)
+    group = _require_running(group)
     if not _sees_child(actor, child):
         raise CaseworkError(_("You do not work where this child lives."))
     if GroupMember.objects.filter(group=group, child=child, left_on__isnull=True).exists():
@@ -1226,7 +1230,7 @@ def session_record(
     """Record a meeting of the group and who came; only members on that day can attend."""
     now = _now(now)
     _require_group_worker(actor)
-    _require_running(group)
+    group = _require_running(group)
     errors = Errors()
     topic = _text(topic, errors, "topic", _("Say what the session was about."))
     if held_on > _day(now):
@@ -1264,10 +1268,9 @@ def group_end(
     dates and the sessions they attended are kept; the group takes no new members or sessions."""
     now = _now(now)
     _require_group_worker(actor)
-    group = Group.objects.select_for_update().get(pk=group.pk)
+    group = _require_running(group)
     if actor.role != Role.SUPERVISOR and group.facilitator_id != actor.pk:
         raise CaseworkError(_("Only the group's facilitator or a supervisor can end it."))
-    _require_running(group)
     errors = Errors()
     reason = _text(reason, errors, "reason", _("Say why the group ends."))
     if ended_on is None:
