@@ -215,3 +215,45 @@ def test_large_lists_are_written_in_a_few_bulk_statements(
     with django_assert_max_num_queries(25):
         services.batch_accept(actor=caseworker_a, batch=batch)
     assert SourceRow.objects.filter(batch=batch).count() == 5000
+
+
+def _xlsx(header: list[str], rows: list[list[str]]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_is_parsed_once_and_checks_and_imports_as_its_csv_twin_does(
+    caseworker_a, county, monkeypatch
+):
+    header = ["学号", "姓名", "学校", "年级", "出勤率"]
+    rows = [
+        ["1", "王小明", "东坪镇中心小学", "3", "92%"],
+        ["", "", "", "", ""],  # a blank row: the numbers after it must stay the sheet's
+        ["2", "李娜", "S-A", "4", "often"],
+        ["3", "张伟", "西河乡小学", "2", ""],
+    ]
+    twin, _ = upload(caseworker_a, csv_bytes(header, rows), kind="roster")
+    twin = services.batch_check(actor=caseworker_a, batch=twin, mapping=twin.mapping)
+
+    batch, _ = upload(caseworker_a, _xlsx(header, rows), kind="roster", name="roster.xlsx")
+    assert batch.file_format == "xlsx"
+
+    def parse_again(*args, **kwargs):
+        raise AssertionError("the workbook was parsed again")
+
+    monkeypatch.setattr("openpyxl.load_workbook", parse_again)
+    batch = services.batch_check(actor=caseworker_a, batch=batch, mapping=batch.mapping)
+    assert batch.problems == twin.problems
+    assert [p[0] for p in batch.problems] == [4, 5]  # rows of the sheet, the blank one counted
+    batch = services.batch_accept(actor=caseworker_a, batch=batch)
+    assert SourceRow.objects.filter(batch=batch).count() == 1
+    assert batch.payload is None  # the table read from the workbook is not kept either

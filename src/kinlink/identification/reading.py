@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import json
 import re
 import unicodedata
 import zipfile
@@ -266,6 +267,33 @@ def read_table(raw: bytes, fmt: str, *, max_rows: int) -> Table:
     if not table.rows:
         raise ImportFileError(_("The file has a header but no rows."))
     return table
+
+
+# A workbook is parsed once, at upload, and kept as the table read from it: openpyxl takes a
+# quarter of a minute for 100,000 rows, and checking and accepting would parse it again each.
+_TABLE_MARK = b'{"format":"kinlink.table/1"'
+
+
+def table_bytes(table: Table) -> bytes:
+    """The table as kept in place of the workbook it was read from (JSON, UTF-8)."""
+    document = {
+        "format": "kinlink.table/1",
+        "headers": table.headers,
+        "rows": table.rows,
+        "row_numbers": table.row_numbers,
+    }
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def is_table_bytes(raw: bytes) -> bool:
+    return raw.startswith(_TABLE_MARK)
+
+
+def table_from_bytes(raw: bytes) -> Table:
+    document = json.loads(raw)
+    return Table(
+        headers=document["headers"], rows=document["rows"], row_numbers=document["row_numbers"]
+    )
 
 
 # Values ----------------------------------------------------------------------------------------

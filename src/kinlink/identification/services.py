@@ -125,7 +125,9 @@ def batch_upload(
         file_name=re.sub(r"[\x00-\x1f]", "", file_name)[-200:],
         file_format=fmt,
         content_hash=content_hash,
-        payload=raw,
+        # A workbook is kept as the table read from it (see reading.table_bytes); a CSV file as
+        # it came, which reads again in a second.
+        payload=reading.table_bytes(table) if fmt == "xlsx" else raw,
         headers=table.headers,
         mapping=mapping,
         school=school,
@@ -139,8 +141,11 @@ def batch_upload(
 def batch_table(batch: ImportBatch) -> reading.Table:
     if batch.payload is None:
         raise IdentificationError(_("The file is no longer kept; upload it again."))
+    raw = bytes(batch.payload)
+    if reading.is_table_bytes(raw):
+        return reading.table_from_bytes(raw)
     try:
-        return reading.read_table(bytes(batch.payload), batch.file_format, max_rows=conf.max_rows())
+        return reading.read_table(raw, batch.file_format, max_rows=conf.max_rows())
     except reading.ImportFileError as exc:
         raise IdentificationError(str(exc)) from None
 
