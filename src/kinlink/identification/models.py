@@ -150,17 +150,16 @@ class SourceRow(models.Model):
         return f"{self.family_name}{sep}{self.given_name}".strip()
 
 
-class LinkRun(models.Model):
-    """One linking of a batch to the registry children in the starter's scope."""
+class EngineRun(models.Model):
+    """What every run of the linkage engine keeps: who started it and as which job, the two
+    thresholds, how many registry children it compared, the fields, the engine's notes and the
+    count of pairs by status."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="runs")
     job = models.ForeignKey("jobs.Job", null=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Only the latest run of a batch counts for outcomes and the review queue.
-    is_current = models.BooleanField(default=True)
     accept_threshold = models.FloatField()
     review_threshold = models.FloatField()
     registry_children = models.PositiveIntegerField(default=0)
@@ -169,7 +168,16 @@ class LinkRun(models.Model):
     counts = models.JSONField(default=dict)  # {status: n}
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-pk"]
+
+
+class LinkRun(EngineRun):
+    """One linking of a batch to the registry children in the starter's scope."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="runs")
+    # Only the latest run of a batch counts for outcomes and the review queue.
+    is_current = models.BooleanField(default=True)
 
 
 class PairStatus(models.TextChoices):
@@ -245,24 +253,9 @@ class Decision(models.Model):
 # Duplicates within the registry ---------------------------------------------------------------
 
 
-class DedupeRun(models.Model):
+class DedupeRun(EngineRun):
     """One search for children registered twice, over the registry children in the starter's
     scope (the whole registry when an administrator starts it)."""
-
-    job = models.ForeignKey("jobs.Job", null=True, on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accept_threshold = models.FloatField()
-    review_threshold = models.FloatField()
-    registry_children = models.PositiveIntegerField(default=0)
-    fields = models.JSONField(default=list)
-    notes = models.JSONField(default=list)
-    counts = models.JSONField(default=dict)  # {status: n}
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
 
 
 class DuplicateStatus(models.TextChoices):
