@@ -254,7 +254,8 @@ def batch_accept(*, actor: User, batch: ImportBatch) -> ImportBatch:
 
 
 def _insert_rows(batch: ImportBatch, rows: list[dict[str, Any]]) -> None:
-    """INSERT the rows in chunks with one prepared statement (executemany).
+    """COPY the rows on PostgreSQL; elsewhere INSERT them in chunks with one prepared statement
+    (executemany).
 
     Set-based like bulk_create, without building a model instance and compiling SQL per row:
     that made 100,000 rows take a minute on SQLite; this takes seconds.
@@ -265,18 +266,23 @@ def _insert_rows(batch: ImportBatch, rows: list[dict[str, Any]]) -> None:
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
     defaults = {f.attname: f.get_default() for f in fields}
     defaults["batch_id"] = batch.pk
+
+    def values(row: dict[str, Any]) -> list[Any]:
+        return [
+            f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection) for f in fields
+        ]
+
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY: half the time of executemany for 100,000 rows on PostgreSQL. The driver's own
+            # cursor (Django's wrapper has no COPY); names are ours, not input.
+            copy_sql = f"COPY {table} ({columns}) FROM STDIN"
+            with cursor.cursor.copy(copy_sql) as copy:  # type: ignore[attr-defined]
+                for row in rows:
+                    copy.write_row(values(row))
+            return
         for start in range(0, len(rows), INSERT_CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        f.get_db_prep_save(row.get(f.attname, defaults[f.attname]), connection)
-                        for f in fields
-                    ]
-                    for row in rows[start : start + INSERT_CHUNK]
-                ],
-            )
+            cursor.executemany(sql, [values(row) for row in rows[start : start + INSERT_CHUNK]])
 
 
 @transaction.atomic
