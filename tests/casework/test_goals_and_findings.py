@@ -131,5 +131,5 @@ def test_without_the_assessment_app_there_are_no_findings_to_link(
     monkeypatch, draft, caseworker_a, child_a
 ):
     findings_of(caseworker_a, child_a, "education", "Misses Mondays.")
-    monkeypatch.setattr(selectors, "ASSESSMENT", ("kinlink.not_installed", "-"))
+    monkeypatch.setattr(selectors, "ASSESSMENT", ("kinlink.not_installed", "-", "child_findings"))
     assert selectors.child_findings(child_a) == []

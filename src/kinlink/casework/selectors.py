@@ -9,7 +9,6 @@ cases across caseloads in SQL. Tests keep the two equivalent.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -56,6 +55,7 @@ from kinlink.casework.models import (
     ServiceOffer,
     Stage,
 )
+from kinlink.core.published import published
 from kinlink.places.models import Place
 from kinlink.registry.access import Group as FieldGroup
 from kinlink.registry.access import can_read, children_visible_to
@@ -354,15 +354,14 @@ def cases_of_child(user: User, child: Child) -> QuerySet[Case]:
 
 # The assessment app publishes `child_findings(child, references)`; casework looks it up at call
 # time (never imports its models), so it runs without the assessment app (then no findings).
-ASSESSMENT = ("kinlink.assessment", "kinlink.assessment.selectors")
+ASSESSMENT = ("kinlink.assessment", "kinlink.assessment.selectors", "child_findings")
 
 
 def child_findings(child: Child, references: Iterable[str] | None = None) -> list[Any]:
     """The child's assessment findings (reference, domain_label, kind_label, text, assessed_on),
     all or those referenced."""
-    if not apps.is_installed(ASSESSMENT[0]):
-        return []
-    return importlib.import_module(ASSESSMENT[1]).child_findings(child, references)
+    find = published(*ASSESSMENT)
+    return [] if find is None else find(child, references)
 
 
 def with_findings(child: Child, goals: Iterable[Goal]) -> list[Goal]:

@@ -12,15 +12,12 @@ the plan's frequency into contacts every 30 days and says which record the agree
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
-from django.apps import apps
-
 from kinlink.audit.services import object_type_of
 from kinlink.core.dates import today
+from kinlink.core.published import published
 from kinlink.guardianship.models import ContactFrequency, PreDeparturePlan
 
 CONNECTION = ("kinlink.connection", "kinlink.connection.plans", "seed_contact_plan")
@@ -45,15 +42,7 @@ _seeder: Seeder | None = None
 
 def find_seeder() -> Seeder | None:
     """The connection app's published function, or None when the app or the module is absent."""
-    app, module, name = CONNECTION
-    if not apps.is_installed(app):
-        return None
-    try:
-        if importlib.util.find_spec(module) is None:
-            return None
-    except ModuleNotFoundError:  # the app's package itself is missing
-        return None
-    return getattr(importlib.import_module(module), name, None)
+    return published(*CONNECTION)
 
 
 def connect() -> None:

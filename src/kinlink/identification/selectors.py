@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
-from django.apps import apps
 from django.db.models import (
     BooleanField,
     Count,
@@ -28,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Abs
 
 from kinlink.accounts.models import User
+from kinlink.core.published import published
 from kinlink.identification import conf
 from kinlink.identification.access import (
     batches_visible_to,
@@ -94,11 +94,7 @@ def _lowest_attendance() -> Subquery:
 def guardian_covered(children: QuerySet[Child], on: dt.date) -> QuerySet[Child] | None:
     """The children with a guardian in force, from guardianship's published selector; None
     when that app is not installed (the question then has no answer here)."""
-    if not apps.is_installed("kinlink.guardianship"):
-        return None
-    from importlib import import_module
-
-    covered = getattr(import_module("kinlink.guardianship.selectors"), "covered", None)
+    covered = published("kinlink.guardianship", "kinlink.guardianship.selectors", "covered")
     if covered is None:
         return None
     return covered(children, on)

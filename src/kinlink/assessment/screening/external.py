@@ -25,23 +25,15 @@ import importlib.util
 from collections.abc import Mapping
 from typing import Any
 
-from django.apps import apps
 from django.utils.translation import gettext_noop as N_
 
 from kinlink.assessment.screening import builtin
 from kinlink.assessment.screening.builtin import AWAY, HOME, ParentFacts
 from kinlink.assessment.screening.providers import Chunk, Known, Result, Unknown, register
+from kinlink.core.published import publishes
 from kinlink.registry.models import Child
 
-
-def available(app: str, module: str) -> bool:
-    """Whether the app is installed and publishes the module."""
-    if not apps.is_installed(app):
-        return False
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # the app's package itself is missing
-        return False
+available = publishes
 
 
 def _field(alert: Any, *names: str) -> Any:
