@@ -220,3 +220,15 @@ def test_the_merge_page_undoes_within_scope_only(
     merge.refresh_from_db()
     assert merge.undone_at is not None
     assert CareArrangement.objects.filter(child=child_a).count() == 0  # none existed
+
+
+def test_only_those_who_may_merge_merge_or_undo_whoever_calls_the_service(
+    child_a, second_record, caseworker_a, health_worker_a
+):
+    with pytest.raises(merging.MergeRefused, match="caseworkers and supervisors"):
+        merging.child_merge(actor=health_worker_a, kept=child_a, merged=second_record)
+    assert Child.objects.get(pk=second_record.pk).merged_into_id is None
+    merge = merging.child_merge(actor=caseworker_a, kept=child_a, merged=second_record)
+    with pytest.raises(merging.MergeRefused, match="caseworkers and supervisors"):
+        merging.merge_undo(actor=health_worker_a, merge=merge)
+    assert Child.objects.get(pk=second_record.pk).merged_into_id == child_a.pk

@@ -12,7 +12,8 @@ linked twice) is handled only when it is a pure duplicate, saying nothing the ke
 does not say, and nothing points to it: it is removed, its values kept in the merge, and put
 back on undo. Any other collision refuses the merge, naming what collides.
 
-Callers check scope (`access.child_for_user`) and rights (`access.can_merge`) first.
+Callers check scope (`access.child_for_user`) first; the right to merge (`access.can_merge`) is
+checked here too, so no caller can forget it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from kinlink.accounts.models import User
 from kinlink.audit.models import Action
 from kinlink.audit.services import audit_record
 from kinlink.core.errors import RuleRefused
+from kinlink.registry.access import can_merge
 from kinlink.registry.hooks import merge_exempt, merge_undone
 from kinlink.registry.models import Child, Merge
 from kinlink.registry.services import refresh_left_behind
@@ -149,6 +151,11 @@ def merge_plan(*, kept: Child, merged: Child) -> MergePlan:
     return MergePlan(moves=moves, drops=drops, collisions=sorted(set(collisions)))
 
 
+def _refuse_unless_allowed(actor: User) -> None:
+    if not can_merge(actor):
+        raise MergeRefused(_("Only caseworkers and supervisors with an area merge records."))
+
+
 def _refuse_unless_mergeable(kept: Child, merged: Child) -> None:
     if kept.pk == merged.pk:
         raise MergeRefused(_("A record cannot be merged with itself."))
@@ -160,6 +167,7 @@ def _refuse_unless_mergeable(kept: Child, merged: Child) -> None:
 def child_merge(*, actor: User, kept: Child, merged: Child, note: str = "") -> Merge:
     """Fold `merged` into `kept`: move every row of every app that points at it, mark it merged
     into `kept`, refresh what is derived, and audit what moved, in one transaction."""
+    _refuse_unless_allowed(actor)
     both = Child.objects.select_for_update().filter(pk__in=[kept.pk, merged.pk])
     locked = {c.pk: c for c in both}
     kept, merged = locked.get(kept.pk, kept), locked.get(merged.pk, merged)
@@ -197,6 +205,7 @@ def child_merge(*, actor: User, kept: Child, merged: Child, note: str = "") -> M
 def merge_undo(*, actor: User, merge: Merge) -> Merge:
     """Undo a merge: move back exactly the rows it moved, put back the rows it removed, and
     make the merged record a child of its own again."""
+    _refuse_unless_allowed(actor)
     merge = Merge.objects.select_for_update().select_related("kept", "merged").get(pk=merge.pk)
     kept, merged = merge.kept, merge.merged
     if merge.undone_at is not None:
