@@ -113,7 +113,7 @@ def worker_count(requested: int | None, chunks: int) -> int:
     transaction, as in tests), on SQLite (one writer at a time), or without fork()."""
     if chunks < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not _can_fork():
         return 1
     wanted = requested or getattr(settings, "KINLINK_SCREENING_WORKERS", 0) or os.cpu_count()
     return max(1, min(wanted or 1, chunks, MAX_WORKERS))
