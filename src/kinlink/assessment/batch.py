@@ -52,7 +52,7 @@ CHUNK_SIZE = 50_000
 # Above this many children, facts whose provider can only answer child by child are left
 # unknown (saying so) rather than read with thousands of queries per chunk.
 PER_CHILD_LIMIT = 20_000
-# Worker processes beyond this gain nothing: the database does the rest of the work.
+# A cap, so that one job on a large server does not take dozens of database connections.
 MAX_WORKERS = 8
 
 _COLUMNS = (
