@@ -117,6 +117,7 @@ def test_the_pair_page_merges_and_refuses_with_a_message(client, planted, casewo
     client.force_login(caseworker_a)
     page = client.get(f"/identification/duplicates/{pair.pk}/").content.decode()
     assert "Same child: keep record" in page and "Different children" in page
+    assert "What the records show" in page and 'class="evidence-for"' in page
     viewed = AuditEntry.objects.filter(action=Action.VIEW, object_type="registry.child")
     assert {e.object_id for e in viewed} >= {str(original.pk), str(again.pk)}
 
