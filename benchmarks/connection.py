@@ -69,9 +69,9 @@ GENERATE = [
     """
     INSERT INTO connection_contactplan
         (child_id, parent_id, contacts_per_30_days, channel, agreed_on, from_pre_departure,
-         updated_at)
+         seeded_from, updated_at)
     SELECT p.child_id, unnest(p.parents), 1 + floor(random() * 8)::int, 'video',
-           %(on)s::date - 400, TRUE, %(now)s
+           %(on)s::date - 400, TRUE, '', %(now)s
     FROM bench_pairs p WHERE p.child_id %% 3 = 0
     """,
     """

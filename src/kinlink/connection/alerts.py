@@ -22,18 +22,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from kinlink.connection import conf
+from kinlink.connection import bulk, conf
 from kinlink.connection.currency import NoExchangeRate, RateTable
 from kinlink.connection.eligibility import money
 from kinlink.connection.measures import (
@@ -41,7 +42,8 @@ from kinlink.connection.measures import (
     ContactRecord,
     RemittanceRecord,
     VisitRecord,
-    mean,
+    add_months,
+    mean_of,
     month_start,
     monthly_totals,
     months_before,
@@ -119,8 +121,14 @@ def alerts_for_child(child: Child, on: dt.date | None = None) -> list[Alert]:
 
 def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list[Alert]]:
     """`alerts_for_child` for many children (a chunk of ids, as the registry-wide screen passes)
-    with one query per table instead of several per child: each query reads the id range, an
-    index range scan, and keeps the ids asked for. Children with no alert are absent."""
+    with a few queries instead of several per child: each reads the id range, an index range
+    scan, and keeps the ids asked for. Children with no alert are absent.
+
+    On PostgreSQL the database summarises the contacts and remittances (`bulk.py`): the latest
+    contact with each parent, each plan's windows, each household's monthly pattern; only the
+    rare child whose history the summaries cannot decide (a visit, an amount without an
+    exchange rate) has its records read, and every child goes through the same rules as the
+    child's page. Elsewhere the records are read for the range."""
     wanted = set(child_ids)
     if not wanted:
         return {}
@@ -147,7 +155,6 @@ def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list
         **in_range
     ).values_list("child_id", "parent_id", "contacts_per_30_days", "agreed_on"):
         plans[child_id][parent_id] = (per_30, agreed_on)
-    contacts = _contacts_for_alerts(in_range, on, with_plan=plans.keys())
     visits: dict[int, list[VisitRecord]] = defaultdict(list)
     for child_id, parent_id, started, ended in (
         Visit.objects.filter(**in_range)
@@ -155,39 +162,26 @@ def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list
         .values_list("child_id", "parent_id", "started_on", "ended_on")
     ):
         visits[child_id].append(VisitRecord(parent_id, started, ended))
-    children = Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
-    households = {
-        pk: household_id
-        for pk, household_id in children.values_list("pk", "household_id")
-        if pk in wanted
-    }
-    remittances: dict[int, list[RemittanceRecord]] = defaultdict(list)
-    for household_id, received_on, amount, currency in Remittance.objects.filter(
-        household_id__in=children.values("household_id")
-    ).values_list("household_id", "received_on", "amount", "currency"):
-        remittances[household_id].append(RemittanceRecord(received_on, amount, currency))
-    rates = rate_table() if remittances else None
+    watched = {c for c, rels in parents.items() if any(a in away for a, _kind in rels)}
+    if connection.vendor == "postgresql":
+        histories = _summarised_histories(low, high, on, visits)
+        household_of, household_alerts = _summarised_remittances(low, high, wanted, on)
+    else:
+        histories = _read_histories(in_range, on, visits, planned=plans.keys())
+        household_of, household_alerts = _read_remittances(low, high, wanted, on)
+    watched |= set(household_of)
 
     answer: dict[int, list[Alert]] = {}
-    household_alerts: dict[int, list[Alert]] = {}
-    watched = {c for c, rels in parents.items() if any(a in away for a, _kind in rels)}
-    watched |= {c for c, h in households.items() if h in remittances}
     for child_id in watched:
-        alerts = contact_alerts(
-            relationships=parents.get(child_id, []),
-            away=away,
-            contacts=contacts.get(child_id, []),
-            visits=visits.get(child_id, []),
-            plans=plans.get(child_id, {}),
-            on=on,
+        away_parents = [(pid, kind) for pid, kind in parents.get(child_id, []) if pid in away]
+        alerts = _contact_alerts(
+            away_parents,
+            away,
+            {pid: histories(child_id, pid) for pid, _kind in away_parents},
+            plans.get(child_id, {}),
+            on,
         )
-        household_id = households.get(child_id)
-        if household_id in remittances:
-            if household_id not in household_alerts:  # siblings share their household's
-                household_alerts[household_id] = remittance_alerts(
-                    remittances[household_id], rates, on=on
-                )
-            alerts = alerts + household_alerts[household_id]
+        alerts += household_alerts.get(household_of.get(child_id), [])
         if alerts:
             answer[child_id] = sorted(alerts, key=lambda a: (a.since, a.code))
     return answer
@@ -196,43 +190,166 @@ def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list
 # How far back a contact plan is judged: a year of days, each the end of a 30-day window.
 PLAN_LOOKBACK_DAYS = 365 + 30
 
+History = Callable[[int, int], "ContactHistory"]
 
-def _contacts_for_alerts(
-    in_range: dict[str, int], on: dt.date, *, with_plan: Iterable[int]
-) -> dict[int, list[ContactRecord]]:
-    """The contact records `contact_alerts` needs, read for a range of children without
-    bringing every call of every child into Python (twenty a child add up to a million rows
-    for a chunk of fifty thousand): the latest contact with each parent up to the day, counted
-    in the database; and, for the few children with a contact plan, each contact of the year
-    the plan is judged over."""
+
+def _year_of_contacts(
+    in_range: dict[str, int], on: dt.date, children: Iterable[int]
+) -> tuple[dt.datetime, dict[int, list[ContactRecord]]]:
+    """Every contact of the year a plan is judged over, for the given children."""
     zone = conf.local_zone()
-    day_after = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     window_start = dt.datetime.combine(
         on - dt.timedelta(days=PLAN_LOOKBACK_DAYS), dt.time.min, tzinfo=zone
     )
-    planned = set(with_plan)
+    day_after = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
     contacts: dict[int, list[ContactRecord]] = defaultdict(list)
+    if children:
+        for child_id, parent_id, at in ContactEvent.objects.filter(
+            **in_range,
+            child_id__in=children,
+            happened_at__gte=window_start,
+            happened_at__lt=day_after,
+        ).values_list("child_id", "parent_id", "happened_at"):
+            contacts[child_id].append(ContactRecord(parent_id, at))
+    return window_start, contacts
+
+
+def _read_histories(
+    in_range: dict[str, int],
+    on: dt.date,
+    visits: dict[int, list[VisitRecord]],
+    *,
+    planned: Iterable[int],
+    only: Iterable[int] | None = None,
+) -> History:
+    """Contact histories read from the records: the latest contact with each parent up to the
+    day, counted in the database; and, for the children with a contact plan, each contact of
+    the year the plan is judged over (twenty calls a child add up to a million rows for a
+    chunk of fifty thousand, so not for every child). `only` limits the reading to some
+    children of the range."""
+    zone = conf.local_zone()
+    day_after = dt.datetime.combine(on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    window_start, contacts = _year_of_contacts(in_range, on, set(planned))
+    events = ContactEvent.objects.filter(**in_range, happened_at__lt=day_after)
+    if only is not None:
+        events = events.filter(child_id__in=list(only))
     latest = (
-        ContactEvent.objects.filter(**in_range, happened_at__lt=day_after)
-        .order_by()
+        events.order_by()
         .values("child_id", "parent_id")
         .annotate(last=Max("happened_at"))
         .values_list("child_id", "parent_id", "last")
     )
     for child_id, parent_id, last in latest:
-        # A plan's children get their contacts of the year below: add the latest only when it
-        # is older, so that no contact is counted twice in a window.
-        if child_id not in planned or last < window_start:
+        # A plan's children have their contacts of the year already: add the latest only when
+        # it is older, so that no contact is counted twice in a window.
+        if child_id not in contacts or last < window_start:
             contacts[child_id].append(ContactRecord(parent_id, last))
-    if planned:
-        for child_id, parent_id, at in ContactEvent.objects.filter(
-            **in_range,
-            child_id__in=planned,
-            happened_at__gte=window_start,
-            happened_at__lt=day_after,
-        ).values_list("child_id", "parent_id", "happened_at"):
-            contacts[child_id].append(ContactRecord(parent_id, at))
-    return contacts
+    return _logged(contacts, visits, zone)
+
+
+def _logged(
+    contacts: dict[int, list[ContactRecord]], visits: dict[int, list[VisitRecord]], zone: Any
+) -> History:
+    def history(child_id: int, parent_id: int) -> ContactHistory:
+        return Logged(
+            ContactDays(
+                [c for c in contacts.get(child_id, ()) if c.parent_id == parent_id],
+                [v for v in visits.get(child_id, ()) if v.parent_id == parent_id],
+                zone,
+            )
+        )
+
+    return history
+
+
+def _summarised_histories(
+    low: int, high: int, on: dt.date, visits: dict[int, list[VisitRecord]]
+) -> History:
+    """Contact histories summarised by the database (`bulk.latest_contacts`,
+    `bulk.plan_windows`); a child with a visit has his or her records read instead, because
+    a visit counts on each of its days and once in a window, which the summaries leave out."""
+    latest = {(c, p): day for c, p, day in bulk.latest_contacts(low, high, on)}
+    windows = {
+        (c, p): (made, last_enough)
+        for c, p, made, last_enough in bulk.plan_windows(low, high, on, lookback=PLAN_LOOKBACK_DAYS)
+    }
+    visited = _read_histories(
+        {"child_id__gte": low, "child_id__lte": high},
+        on,
+        visits,
+        planned=visits.keys(),
+        only=visits.keys(),
+    )
+
+    def history(child_id: int, parent_id: int) -> ContactHistory:
+        if child_id in visits:
+            return visited(child_id, parent_id)
+        made, last_enough = windows.get((child_id, parent_id), (0, None))
+        return Summarised(latest.get((child_id, parent_id)), made, last_enough)
+
+    return history
+
+
+def _read_remittances(
+    low: int, high: int, wanted: set[int], on: dt.date
+) -> tuple[dict[int, int], dict[int, list[Alert]]]:
+    """Each child's household, and each household's alerts, from its remittance records."""
+    children = Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
+    records: dict[int, list[RemittanceRecord]] = defaultdict(list)
+    for household_id, received_on, amount, currency in Remittance.objects.filter(
+        household_id__in=children.values("household_id")
+    ).values_list("household_id", "received_on", "amount", "currency"):
+        records[household_id].append(RemittanceRecord(received_on, amount, currency))
+    household_of = {
+        pk: household_id
+        for pk, household_id in children.values_list("pk", "household_id")
+        if pk in wanted and household_id in records
+    }
+    rates = rate_table() if records else None
+    alerts = {
+        household_id: remittance_alerts(household_records, rates, on=on)
+        for household_id, household_records in records.items()
+    }
+    return household_of, alerts
+
+
+def _summarised_remittances(
+    low: int, high: int, wanted: set[int], on: dt.date
+) -> tuple[dict[int, int], dict[int, list[Alert]]]:
+    """As `_read_remittances`, from each household's monthly pattern summarised by the
+    database (`bulk.remittance_patterns`); a household with an amount that has no exchange
+    rate has its records read, so that the alert names the missing rate."""
+    alerts: dict[int, list[Alert]] = {}
+    unconvertible = []
+    for household_id, last, missing_rate, *counts in bulk.remittance_patterns(list(wanted), on):
+        if missing_rate:
+            unconvertible.append(household_id)
+            continue
+        months_before_last, recent, baseline, baseline_months = counts
+        pattern = RemittancePattern(
+            last=last,
+            months_with_before_last=months_before_last,
+            recent_total=Decimal(recent) / 100,
+            baseline_total=Decimal(baseline) / 100,
+            baseline_months_with=baseline_months,
+        )
+        alerts[household_id] = remittance_rule(pattern, on=on, home=conf.home_currency())
+    if unconvertible:
+        records: dict[int, list[RemittanceRecord]] = defaultdict(list)
+        for household_id, received_on, amount, currency in Remittance.objects.filter(
+            household_id__in=unconvertible
+        ).values_list("household_id", "received_on", "amount", "currency"):
+            records[household_id].append(RemittanceRecord(received_on, amount, currency))
+        rates = rate_table()
+        for household_id in unconvertible:
+            alerts[household_id] = remittance_alerts(records[household_id], rates, on=on)
+    children = Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
+    household_of = {
+        pk: household_id
+        for pk, household_id in children.values_list("pk", "household_id")
+        if pk in wanted and household_id in alerts
+    }
+    return household_of, alerts
 
 
 def _day(day: dt.date) -> str:
@@ -241,6 +358,69 @@ def _day(day: dt.date) -> str:
 
 def _relation_word(kind: str) -> str:
     return _("the mother") if kind == Relationship.Kind.MOTHER else _("the father")
+
+
+class ContactHistory(Protocol):
+    """One parent's contact with one child, as the alert rules ask about it."""
+
+    def last_day(self, on: dt.date) -> dt.date | None:
+        """The latest local day, up to `on`, with a contact or a day of a visit."""
+
+    def below_plan(
+        self, per_30: int, agreed_on: dt.date, on: dt.date
+    ) -> tuple[int, dt.date] | None:
+        """Contacts in the 30 days up to `on` and the day they fell below half the plan, if
+        they are below it on `on` (a plan must have covered a whole 30-day window)."""
+
+
+@dataclass(frozen=True)
+class Logged:
+    """A history from its records: the plan is judged on each day of up to a year."""
+
+    days: ContactDays
+
+    def last_day(self, on: dt.date) -> dt.date | None:
+        return self.days.last_day(on)
+
+    def below_plan(
+        self, per_30: int, agreed_on: dt.date, on: dt.date
+    ) -> tuple[int, dt.date] | None:
+        enough = conf.plan_share() * per_30
+
+        def below(day: dt.date) -> bool:
+            return Decimal(self.days.in_window(day, 30)) < enough
+
+        first_day = agreed_on + dt.timedelta(days=29)
+        if on < first_day or not below(on):
+            return None
+        since = on
+        earliest = max(first_day, on - dt.timedelta(days=365))  # a year back is enough to tell
+        while since > earliest and below(since - dt.timedelta(days=1)):
+            since -= dt.timedelta(days=1)
+        return self.days.in_window(on, 30), since
+
+
+@dataclass(frozen=True)
+class Summarised:
+    """A history as the database summarised it (`bulk.latest_contacts`, `bulk.plan_windows`):
+    the same answers as `Logged` for contacts without visits."""
+
+    last: dt.date | None
+    made: int  # contacts in the 30 days up to `on` (counted for a plan only)
+    last_enough: dt.date | None  # the latest day before `on` with enough contacts
+
+    def last_day(self, on: dt.date) -> dt.date | None:
+        return self.last
+
+    def below_plan(
+        self, per_30: int, agreed_on: dt.date, on: dt.date
+    ) -> tuple[int, dt.date] | None:
+        first_day = agreed_on + dt.timedelta(days=29)
+        if on < first_day or Decimal(self.made) >= conf.plan_share() * per_30:
+            return None
+        earliest = max(first_day, on - dt.timedelta(days=365))
+        after_enough = self.last_enough + dt.timedelta(days=1) if self.last_enough else earliest
+        return self.made, max(earliest, after_enough)
 
 
 def contact_alerts(
@@ -254,21 +434,33 @@ def contact_alerts(
 ) -> list[Alert]:
     """Alerts from a child's contact records; `away` maps each parent away to the departure."""
     zone = conf.local_zone()
-    alerts: list[Alert] = []
     away_parents = [(pid, kind) for pid, kind in relationships if pid in away]
-    if not away_parents:
-        return alerts  # both parents at home (or not recorded): nothing to watch
-    threshold = conf.no_contact_days()
-    by_parent = {
-        pid: ContactDays(
-            [c for c in contacts if c.parent_id == pid],
-            [v for v in visits if v.parent_id == pid],
-            zone,
+    histories: dict[int, ContactHistory] = {
+        pid: Logged(
+            ContactDays(
+                [c for c in contacts if c.parent_id == pid],
+                [v for v in visits if v.parent_id == pid],
+                zone,
+            )
         )
         for pid, _kind in away_parents
     }
-    last_days = {pid: days.last_day(on) for pid, days in by_parent.items()}
-    known = [d for d in last_days.values() if d is not None]
+    return _contact_alerts(away_parents, away, histories, plans, on)
+
+
+def _contact_alerts(
+    away_parents: list[tuple[int, str]],
+    away: dict[int, dt.date],
+    histories: dict[int, ContactHistory],
+    plans: dict[int, tuple[int, dt.date]],
+    on: dt.date,
+) -> list[Alert]:
+    """The contact rules, whichever way the histories were read."""
+    alerts: list[Alert] = []
+    if not away_parents:
+        return alerts  # both parents at home (or not recorded): nothing to watch
+    threshold = conf.no_contact_days()
+    known = [d for pid, _kind in away_parents if (d := histories[pid].last_day(on)) is not None]
     if known:
         last = max(known)
         if (on - last).days >= threshold:
@@ -296,26 +488,14 @@ def contact_alerts(
                 )
             )
 
-    share = conf.plan_share()
     for pid, kind in away_parents:
         if pid not in plans:
             continue
         per_30, agreed_on = plans[pid]
-        days = by_parent[pid]
-        enough = share * per_30
-
-        def below(day: dt.date, days: ContactDays = days, enough: Decimal = enough) -> bool:
-            return Decimal(days.in_window(day, 30)) < enough
-
-        # The plan must have covered a whole 30-day window before it can be missed.
-        first_day = agreed_on + dt.timedelta(days=29)
-        if on < first_day or not below(on):
+        judged = histories[pid].below_plan(per_30, agreed_on, on)
+        if judged is None:
             continue
-        since = on
-        earliest = max(first_day, on - dt.timedelta(days=365))  # a year back is enough to tell
-        while since > earliest and below(since - dt.timedelta(days=1)):
-            since -= dt.timedelta(days=1)
-        made = days.in_window(on, 30)
+        made, since = judged
         alerts.append(
             Alert(
                 Code.CONTACT_BELOW_PLAN,
@@ -330,6 +510,17 @@ def contact_alerts(
     return alerts
 
 
+@dataclass(frozen=True)
+class RemittancePattern:
+    """What the remittance rules decide on, in the home currency."""
+
+    last: dt.date  # the last remittance up to the day
+    months_with_before_last: int  # months with money in the 12 up to the last one's
+    recent_total: Decimal  # received in the `gap` complete months before the day's month
+    baseline_total: Decimal  # received in the 12 months before those
+    baseline_months_with: int  # months with money among those 12
+
+
 def remittance_alerts(
     records: list[RemittanceRecord], rates: RateTable, *, on: dt.date
 ) -> list[Alert]:
@@ -340,14 +531,29 @@ def remittance_alerts(
         return [Alert(Code.NO_EXCHANGE_RATE, "%(reason)s", {"reason": str(exc)}, exc.on)]
     if not totals:
         return []
-    regular = conf.regular_share()
-    gap = conf.remittance_gap_months()
     last = max(r.received_on for r in records if r.received_on <= on)
-    # Regular before it stopped: remittances in enough of the 12 months up to the last one.
     before_last = [month_start(last) - relativedelta(months=k) for k in range(12)]
-    regular_before = sum(1 for m in before_last if totals.get(m, 0) > 0) >= regular * 12
-    stopped_on = last + relativedelta(months=gap)
-    if regular_before and stopped_on <= on:
+    recent_months = months_before(on, conf.remittance_gap_months())
+    baseline = series(totals, months_before(recent_months[0], 12))
+    pattern = RemittancePattern(
+        last=last,
+        months_with_before_last=sum(1 for m in before_last if totals.get(m, 0) > 0),
+        recent_total=sum(series(totals, recent_months), Decimal(0)),
+        baseline_total=sum(baseline, Decimal(0)),
+        baseline_months_with=sum(1 for v in baseline if v > 0),
+    )
+    return remittance_rule(pattern, on=on, home=rates.home)
+
+
+def remittance_rule(pattern: RemittancePattern, *, on: dt.date, home: str) -> list[Alert]:
+    """The remittance rules, whichever way the pattern was measured."""
+    regular = conf.regular_share() * 12
+    gap = conf.remittance_gap_months()
+    last = pattern.last
+    # Regular before it stopped: remittances in enough of the 12 months up to the last one.
+    regular_before = pattern.months_with_before_last >= regular
+    stopped_on = last + relativedelta(months=gap) if regular_before else None
+    if stopped_on is not None and stopped_on <= on:
         return [
             Alert(
                 Code.REMITTANCE_STOPPED,
@@ -360,12 +566,9 @@ def remittance_alerts(
             )
         ]
 
-    recent_months = months_before(on, gap)
-    baseline_months = months_before(recent_months[0], 12)
-    recent = mean(series(totals, recent_months))
-    baseline_values = series(totals, baseline_months)
-    baseline = mean(baseline_values)
-    baseline_regular = sum(1 for v in baseline_values if v > 0) >= regular * 12
+    recent = mean_of(pattern.recent_total, gap)
+    baseline = mean_of(pattern.baseline_total, 12)
+    baseline_regular = pattern.baseline_months_with >= regular
     if baseline_regular and baseline > 0 and recent < conf.fall_share() * baseline:
         return [
             Alert(
@@ -375,11 +578,11 @@ def remittance_alerts(
                     "%(n)d months against %(before)s a month in the year before."
                 ),
                 {
-                    "recent": money(recent, rates.home),
+                    "recent": money(recent, home),
                     "n": gap,
-                    "before": money(baseline, rates.home),
+                    "before": money(baseline, home),
                 },
-                recent_months[0],
+                add_months(on, -gap),
             )
         ]
     return []

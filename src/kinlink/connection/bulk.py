@@ -242,3 +242,155 @@ def remittance_measures(
 ) -> list[dict[str, Any]]:
     """Remittance measures per household, for the given households or all."""
     return _rows(remittance_measures_sql(household_ids), remittance_params(on, household_ids))
+
+
+# What the alerts need, for a range of children (the registry-wide screen) -------------------
+#
+# `alerts.alerts_for_children` asks these instead of bringing every contact and remittance of
+# fifty thousand children into Python. Each returns only what the alert rules of `alerts.py`
+# decide on; tests/connection/test_alerts_by_the_clock.py holds the two paths to the same
+# alerts.
+
+LATEST_CONTACT_SQL = """
+SELECT e.child_id, e.parent_id, (max(e.happened_at) AT TIME ZONE %(tz)s)::date AS last_day
+FROM connection_contactevent e
+WHERE e.child_id BETWEEN %(low)s AND %(high)s
+  AND e.happened_at < ((%(on)s::date + 1)::timestamp AT TIME ZONE %(tz)s)
+GROUP BY e.child_id, e.parent_id
+"""
+
+# A plan is judged on each day of up to a year: "below" on day d when fewer than `needed`
+# contacts fall in the 30 days up to d. The latest day before `on` that was not below is the
+# latest d with `needed` contacts within 30 days up to it: for each contact, lag() finds the
+# one `needed - 1` places back; if both lie within 30 days, every d from the later one to 29
+# days after the earlier one is such a day. Contacts before the year (and its first window)
+# cannot change the day an alert started: it starts no earlier than a year back.
+PLAN_WINDOW_SQL = """
+WITH planned AS (
+    SELECT p.child_id, p.parent_id,
+           GREATEST(ceil(%(share)s * p.contacts_per_30_days)::int, 1) AS needed
+    FROM connection_contactplan p
+    WHERE p.child_id BETWEEN %(low)s AND %(high)s AND p.agreed_on + 29 <= %(on)s::date
+),
+days AS (
+    SELECT e.child_id, e.parent_id, (e.happened_at AT TIME ZONE %(tz)s)::date AS day, p.needed
+    FROM connection_contactevent e
+    JOIN planned p ON p.child_id = e.child_id AND p.parent_id = e.parent_id
+    WHERE e.child_id BETWEEN %(low)s AND %(high)s
+      AND e.happened_at >= ((%(on)s::date - %(lookback)s)::timestamp AT TIME ZONE %(tz)s)
+      AND e.happened_at < ((%(on)s::date + 1)::timestamp AT TIME ZONE %(tz)s)
+),
+lagged AS (
+    SELECT child_id, parent_id, day,
+           lag(day, needed - 1) OVER (PARTITION BY child_id, parent_id ORDER BY day) AS back
+    FROM days
+)
+SELECT p.child_id, p.parent_id,
+       count(l.day) FILTER (WHERE l.day >= %(on)s::date - 29) AS made,
+       max(LEAST(l.back + 29, %(on)s::date - 1))
+           FILTER (WHERE l.day < %(on)s::date AND l.day - l.back <= 29) AS last_enough
+FROM planned p
+LEFT JOIN lagged l ON l.child_id = p.child_id AND l.parent_id = p.parent_id
+GROUP BY p.child_id, p.parent_id
+"""
+
+# Per household of the children asked for: the last remittance, whether an amount has no rate
+# (then the caller asks the Python rules, which name the missing rate), the months with money
+# in the 12 up to the last one, and the totals of the recent months and of the 12 before them.
+# Amounts are converted to whole cents with the rate of their day, half up, as
+# `currency.RateTable.convert` does.
+REMITTANCE_PATTERN_SQL = """
+WITH params AS (
+    SELECT date_trunc('month', %(on)s::date)::date AS this_month,
+           (date_trunc('month', %(on)s::date) - make_interval(months => %(gap)s))::date
+               AS recent_from,
+           (date_trunc('month', %(on)s::date) - make_interval(months => %(gap)s + 12))::date
+               AS baseline_from
+),
+households AS (
+    SELECT DISTINCT c.household_id FROM registry_child c
+    WHERE c.id = ANY(%(ids)s) AND c.household_id IS NOT NULL
+),
+rate_days AS (
+    -- Each currency's rate on every day from its first rate to `on` (a few thousand rows), so
+    -- that a remittance finds its rate by an equality join.
+    SELECT c.currency, d::date AS day,
+           (SELECT r.rate FROM connection_exchangerate r
+             WHERE r.currency = c.currency AND r.home_currency = %(home)s AND r."on" <= d::date
+             ORDER BY r."on" DESC LIMIT 1) AS rate
+    FROM (SELECT currency, min("on") AS first_on FROM connection_exchangerate
+          WHERE home_currency = %(home)s AND "on" <= %(on)s::date GROUP BY currency) AS c,
+         generate_series(c.first_on, %(on)s::date, interval '1 day') AS d
+),
+remitted AS MATERIALIZED (
+    SELECT r.household_id, r.received_on, date_trunc('month', r.received_on)::date AS month,
+           CASE WHEN r.currency = %(home)s THEN (r.amount * 100)::bigint
+                ELSE round(r.amount * rd.rate * 100)::bigint  -- NULL: no rate that day
+           END AS cents
+    FROM connection_remittance r
+    JOIN households h ON h.household_id = r.household_id
+    LEFT JOIN rate_days rd ON rd.currency = r.currency AND rd.day = r.received_on
+    WHERE r.received_on <= %(on)s::date
+),
+monthly AS (
+    SELECT household_id, month, sum(cents) AS cents, bool_or(cents IS NULL) AS missing_rate,
+           max(received_on) AS last_day
+    FROM remitted GROUP BY household_id, month
+),
+last_months AS (
+    SELECT household_id, max(month) AS last_month FROM monthly GROUP BY household_id
+)
+SELECT m.household_id, max(m.last_day) AS last_day, bool_or(m.missing_rate) AS missing_rate,
+       count(*) FILTER (WHERE m.cents > 0 AND m.month > l.last_month - interval '12 months')
+           AS months_with_before_last,
+       COALESCE(sum(m.cents) FILTER (WHERE m.month >= p.recent_from AND m.month < p.this_month),
+                0) AS recent_cents,
+       COALESCE(sum(m.cents) FILTER (WHERE m.month >= p.baseline_from
+                                         AND m.month < p.recent_from), 0) AS baseline_cents,
+       count(*) FILTER (WHERE m.cents > 0 AND m.month >= p.baseline_from
+                              AND m.month < p.recent_from) AS baseline_months_with
+FROM monthly m JOIN last_months l ON l.household_id = m.household_id CROSS JOIN params p
+GROUP BY m.household_id
+"""
+
+
+def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    with tuned(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def latest_contacts(low: int, high: int, on: dt.date) -> list[tuple[int, int, dt.date]]:
+    """(child, parent, local day of the latest contact up to `on`) for children low..high."""
+    return _fetch(
+        LATEST_CONTACT_SQL, {"low": low, "high": high, "on": on, "tz": str(conf.local_zone())}
+    )
+
+
+def plan_windows(
+    low: int, high: int, on: dt.date, *, lookback: int
+) -> list[tuple[int, int, int, dt.date | None]]:
+    """(child, parent, contacts in the 30 days up to `on`, the latest day before `on` with
+    enough contacts in its 30 days) for each contact plan of children low..high that has
+    covered a whole 30-day window."""
+    params = {
+        "low": low,
+        "high": high,
+        "on": on,
+        "tz": str(conf.local_zone()),
+        "share": conf.plan_share(),
+        "lookback": lookback,
+    }
+    return _fetch(PLAN_WINDOW_SQL, params)
+
+
+def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[tuple[Any, ...]]:
+    """(household, last day, missing rate, months with money in the 12 up to the last one,
+    recent cents, baseline cents, baseline months with money) per household of the children."""
+    params = {
+        "ids": list(child_ids),
+        "on": on,
+        "home": conf.home_currency(),
+        "gap": conf.remittance_gap_months(),
+    }
+    return _fetch(REMITTANCE_PATTERN_SQL, params)

@@ -195,9 +195,14 @@ def series(totals: dict[dt.date, Decimal], months: Sequence[dt.date]) -> list[De
 
 
 def mean(values: Sequence[Decimal]) -> Decimal:
-    if not values:
+    return mean_of(sum(values, Decimal(0)), len(values))
+
+
+def mean_of(total: Decimal, count: int) -> Decimal:
+    """A total spread over `count` months (or values), to the cent."""
+    if not count:
         return Decimal(0)
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
+    return (total / count).quantize(CENT, ROUND_HALF_UP)
 
 
 def coefficient_of_variation(values: Sequence[Decimal]) -> float | None:
