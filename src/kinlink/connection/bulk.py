@@ -217,11 +217,17 @@ def remittance_params(on: dt.date, ids: Sequence[int] | None = None) -> dict[str
 @contextmanager
 def tuned() -> Iterator[None]:
     """A transaction in which these queries may use `KINLINK_BULK_WORK_MEM` (256MB) to
-    aggregate a million groups in memory rather than spill them to disk."""
+    aggregate a million groups in memory rather than spill them to disk, without JIT or
+    parallel workers."""
     if connection.vendor != "postgresql":
         raise NotSupportedError("the set-based measures need PostgreSQL")
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT set_config('work_mem', %s, true)", [conf.bulk_work_mem()])
+        # These queries are cheaper than their estimates: compiling them (JIT, a second or more
+        # each) or starting parallel workers on a machine whose cores already screen costs more
+        # than it saves.
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         yield
 
 
@@ -301,15 +307,15 @@ GROUP BY p.child_id, p.parent_id
 # `currency.RateTable.convert` does.
 REMITTANCE_PATTERN_SQL = """
 WITH params AS (
-    SELECT date_trunc('month', %(on)s::date)::date AS this_month,
-           (date_trunc('month', %(on)s::date) - make_interval(months => %(gap)s))::date
-               AS recent_from,
-           (date_trunc('month', %(on)s::date) - make_interval(months => %(gap)s + 12))::date
-               AS baseline_from
+    -- Months are numbered (year * 12 + month): whole-number comparisons, not date arithmetic.
+    SELECT (date_part('year', %(on)s::date) * 12 + date_part('month', %(on)s::date))::int
+               AS this_month,
+           %(gap)s::int AS gap
 ),
 households AS (
     SELECT DISTINCT c.household_id FROM registry_child c
-    WHERE c.id = ANY(%(ids)s) AND c.household_id IS NOT NULL
+    WHERE c.id BETWEEN %(low)s AND %(high)s AND c.id = ANY(%(ids)s)
+      AND c.household_id IS NOT NULL
 ),
 rate_days AS (
     -- Each currency's rate on every day from its first rate to `on` (a few thousand rows), so
@@ -322,34 +328,40 @@ rate_days AS (
           WHERE home_currency = %(home)s AND "on" <= %(on)s::date GROUP BY currency) AS c,
          generate_series(c.first_on, %(on)s::date, interval '1 day') AS d
 ),
-remitted AS MATERIALIZED (
-    SELECT r.household_id, r.received_on, date_trunc('month', r.received_on)::date AS month,
-           CASE WHEN r.currency = %(home)s THEN (r.amount * 100)::bigint
-                ELSE round(r.amount * rd.rate * 100)::bigint  -- NULL: no rate that day
-           END AS cents
-    FROM connection_remittance r
-    JOIN households h ON h.household_id = r.household_id
-    LEFT JOIN rate_days rd ON rd.currency = r.currency AND rd.day = r.received_on
-    WHERE r.received_on <= %(on)s::date
-),
 monthly AS (
-    SELECT household_id, month, sum(cents) AS cents, bool_or(cents IS NULL) AS missing_rate,
-           max(received_on) AS last_day
-    FROM remitted GROUP BY household_id, month
+    SELECT r.household_id,
+           (date_part('year', r.received_on) * 12 + date_part('month', r.received_on))::int
+               AS month,
+           sum(CASE WHEN r.currency = %(home)s THEN (r.amount * 100)::bigint
+                    ELSE round(r.amount * rd.rate * 100)::bigint
+               END) AS cents,
+           bool_or(r.currency <> %(home)s AND rd.rate IS NULL) AS missing_rate,
+           max(r.received_on) AS last_day
+    FROM households h
+    -- LATERAL: each household's remittances by index, never a scan of the whole table.
+    CROSS JOIN LATERAL (
+        SELECT x.household_id, x.received_on, x.amount, x.currency
+        FROM connection_remittance x
+        WHERE x.household_id = h.household_id AND x.received_on <= %(on)s::date
+        OFFSET 0  -- kept a subquery, so that the planner cannot turn it into a hash join
+    ) AS r
+    LEFT JOIN rate_days rd ON rd.currency = r.currency AND rd.day = r.received_on
+    GROUP BY 1, 2
 ),
-last_months AS (
-    SELECT household_id, max(month) AS last_month FROM monthly GROUP BY household_id
+marked AS (
+    SELECT m.*, max(m.month) OVER (PARTITION BY m.household_id) AS last_month FROM monthly m
 )
 SELECT m.household_id, max(m.last_day) AS last_day, bool_or(m.missing_rate) AS missing_rate,
-       count(*) FILTER (WHERE m.cents > 0 AND m.month > l.last_month - interval '12 months')
+       count(*) FILTER (WHERE m.cents > 0 AND m.month > m.last_month - 12)
            AS months_with_before_last,
-       COALESCE(sum(m.cents) FILTER (WHERE m.month >= p.recent_from AND m.month < p.this_month),
-                0) AS recent_cents,
-       COALESCE(sum(m.cents) FILTER (WHERE m.month >= p.baseline_from
-                                         AND m.month < p.recent_from), 0) AS baseline_cents,
-       count(*) FILTER (WHERE m.cents > 0 AND m.month >= p.baseline_from
-                              AND m.month < p.recent_from) AS baseline_months_with
-FROM monthly m JOIN last_months l ON l.household_id = m.household_id CROSS JOIN params p
+       COALESCE(sum(m.cents) FILTER (WHERE m.month >= p.this_month - p.gap
+                                         AND m.month < p.this_month), 0) AS recent_cents,
+       COALESCE(sum(m.cents) FILTER (WHERE m.month >= p.this_month - p.gap - 12
+                                         AND m.month < p.this_month - p.gap), 0)
+           AS baseline_cents,
+       count(*) FILTER (WHERE m.cents > 0 AND m.month >= p.this_month - p.gap - 12
+                              AND m.month < p.this_month - p.gap) AS baseline_months_with
+FROM marked m CROSS JOIN params p
 GROUP BY m.household_id
 """
 
@@ -388,6 +400,8 @@ def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[tuple[Any
     """(household, last day, missing rate, months with money in the 12 up to the last one,
     recent cents, baseline cents, baseline months with money) per household of the children."""
     params = {
+        "low": min(child_ids),
+        "high": max(child_ids),
         "ids": list(child_ids),
         "on": on,
         "home": conf.home_currency(),
