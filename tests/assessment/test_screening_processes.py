@@ -4,6 +4,8 @@ loses only its chunk in hand."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.db import connection
 
@@ -43,7 +45,26 @@ def _levels() -> dict[int, tuple[str, str, int]]:
     }
 
 
-def test_two_processes_screen_each_child_once_as_one_process_does(children, supervisor):
+def test_a_process_running_other_threads_screens_in_one_process(children):
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert batch.worker_count(2, chunks=4) == 1
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.fixture
+def may_fork():
+    """Browser tests leave a live server's thread in the test process, which then screens in
+    one process (see the test above)."""
+    if threading.active_count() > 1:
+        pytest.skip("another thread runs in this test process (a browser test's live server)")
+
+
+def test_two_processes_screen_each_child_once_as_one_process_does(children, supervisor, may_fork):
     rules = current_rule_set()
     assert batch.worker_count(2, chunks=4) == 2
     one = batch.screen_children(children, on=TODAY, rule_set=rules, user=supervisor, workers=1)
@@ -64,7 +85,9 @@ def test_two_processes_screen_each_child_once_as_one_process_does(children, supe
     assert batch.worker_count(2, chunks=4) == 2  # the parent's connection works again
 
 
-def test_a_failing_worker_stops_the_run_and_a_rerun_finishes_it(children, supervisor, monkeypatch):
+def test_a_failing_worker_stops_the_run_and_a_rerun_finishes_it(
+    children, supervisor, monkeypatch, may_fork
+):
     from kinlink.assessment.tasks import screen_registry_start
 
     job = screen_registry_start(user=supervisor)

@@ -24,6 +24,7 @@ import multiprocessing.connection
 import os
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -110,10 +111,14 @@ def remaining_ids(children: QuerySet[Child], job_id: int | None) -> list[int]:
 def worker_count(requested: int | None, chunks: int) -> int:
     """How many processes screen `chunks` chunks: `requested`, else the setting, else one per
     core on PostgreSQL. One process where others could not see this one's data (inside a
-    transaction, as in tests), on SQLite (one writer at a time), or without fork()."""
+    transaction, as in tests), on SQLite (one writer at a time), without fork(), or in a
+    process running other threads."""
     if chunks < 2 or connection.vendor != "postgresql" or connection.in_atomic_block:
         return 1
-    if not _can_fork():
+    if not _can_fork() or threading.active_count() > 1:
+        # A process with other threads (a threaded server, a test's live server) must not
+        # fork: the child inherits locks and library state those threads held, and the
+        # database driver was seen to crash in it.
         return 1
     wanted = requested or getattr(settings, "KINLINK_SCREENING_WORKERS", 0) or os.cpu_count()
     return max(1, min(wanted or 1, chunks, MAX_WORKERS))

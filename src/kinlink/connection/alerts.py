@@ -321,6 +321,7 @@ def _summarised_remittances(
     rate has its records read, so that the alert names the missing rate."""
     alerts: dict[int, list[Alert]] = {}
     unconvertible = []
+    home, thresholds = conf.home_currency(), RemittanceThresholds.from_settings()
     for household_id, last, missing_rate, *counts in bulk.remittance_patterns(list(wanted), on):
         if missing_rate:
             unconvertible.append(household_id)
@@ -333,7 +334,7 @@ def _summarised_remittances(
             baseline_total=Decimal(baseline) / 100,
             baseline_months_with=baseline_months,
         )
-        alerts[household_id] = remittance_rule(pattern, on=on, home=conf.home_currency())
+        alerts[household_id] = remittance_rule(pattern, on=on, home=home, thresholds=thresholds)
     if unconvertible:
         records: dict[int, list[RemittanceRecord]] = defaultdict(list)
         for household_id, received_on, amount, currency in Remittance.objects.filter(
@@ -545,31 +546,52 @@ def remittance_alerts(
     return remittance_rule(pattern, on=on, home=rates.home)
 
 
-def remittance_rule(pattern: RemittancePattern, *, on: dt.date, home: str) -> list[Alert]:
+@dataclass(frozen=True)
+class RemittanceThresholds:
+    """The settings the remittance rules use, read once for many households."""
+
+    regular_months: Decimal  # months with money, of 12, that make a pattern regular
+    gap: int  # months without money after a regular pattern before "stopped"
+    fall_share: Decimal  # recent average below this share of the baseline: "fell"
+
+    @classmethod
+    def from_settings(cls) -> RemittanceThresholds:
+        return cls(conf.regular_share() * 12, conf.remittance_gap_months(), conf.fall_share())
+
+
+def remittance_rule(
+    pattern: RemittancePattern,
+    *,
+    on: dt.date,
+    home: str,
+    thresholds: RemittanceThresholds | None = None,
+) -> list[Alert]:
     """The remittance rules, whichever way the pattern was measured."""
-    regular = conf.regular_share() * 12
-    gap = conf.remittance_gap_months()
+    limits = thresholds or RemittanceThresholds.from_settings()
+    regular, gap = limits.regular_months, limits.gap
     last = pattern.last
     # Regular before it stopped: remittances in enough of the 12 months up to the last one.
-    regular_before = pattern.months_with_before_last >= regular
-    stopped_on = last + relativedelta(months=gap) if regular_before else None
-    if stopped_on is not None and stopped_on <= on:
-        return [
-            Alert(
-                Code.REMITTANCE_STOPPED,
-                N_(
-                    "No remittance since %(date)s, after remittances came regularly: "
-                    "%(months)d months without one."
-                ),
-                {"date": last, "months": months_since(last, on) or 0},
-                stopped_on,
-            )
-        ]
+    # A month has at least 28 days: a last remittance fewer than 28 days a month ago cannot
+    # have stopped yet (the month arithmetic is left for the few that may).
+    if pattern.months_with_before_last >= regular and (on - last).days >= 28 * gap:
+        stopped_on = last + relativedelta(months=gap)
+        if stopped_on <= on:
+            return [
+                Alert(
+                    Code.REMITTANCE_STOPPED,
+                    N_(
+                        "No remittance since %(date)s, after remittances came regularly: "
+                        "%(months)d months without one."
+                    ),
+                    {"date": last, "months": months_since(last, on) or 0},
+                    stopped_on,
+                )
+            ]
 
     recent = mean_of(pattern.recent_total, gap)
     baseline = mean_of(pattern.baseline_total, 12)
     baseline_regular = pattern.baseline_months_with >= regular
-    if baseline_regular and baseline > 0 and recent < conf.fall_share() * baseline:
+    if baseline_regular and baseline > 0 and recent < limits.fall_share * baseline:
         return [
             Alert(
                 Code.REMITTANCE_FELL,
