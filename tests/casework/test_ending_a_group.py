@@ -86,18 +86,23 @@ def test_ending_needs_a_reason_and_a_date_after_the_last_session_and_not_in_the_
     assert "ended_on" in error.value.message_dict
 
 
+def refuses_a_member_and_a_session(actor, group, child) -> None:
+    """Once everybody has left, neither a new member nor a session is taken."""
+    GroupMember.objects.filter(group=group).update(left_on=day(days=5))
+    with pytest.raises(CaseworkError, match="has ended"):
+        services.group_join(actor=actor, group=group, child=child)
+    with pytest.raises(CaseworkError, match="has ended"):
+        services.session_record(
+            actor=actor, group=group, held_on=day(days=10), topic="-", attendees=[]
+        )
+
+
 def test_an_ended_group_cannot_end_again_nor_take_members_or_sessions(club, caseworker_a, child_a):
     end(caseworker_a, club)
     with pytest.raises(CaseworkError, match="has ended"):
         end(caseworker_a, club)
     club.refresh_from_db()
-    GroupMember.objects.filter(group=club).update(left_on=day(days=5))
-    with pytest.raises(CaseworkError, match="has ended"):
-        services.group_join(actor=caseworker_a, group=club, child=child_a)
-    with pytest.raises(CaseworkError, match="has ended"):
-        services.session_record(
-            actor=caseworker_a, group=club, held_on=day(days=10), topic="-", attendees=[]
-        )
+    refuses_a_member_and_a_session(caseworker_a, club, child_a)
 
 
 def test_an_ended_group_leaves_the_active_list_but_stays_readable(client, club, caseworker_a):
@@ -138,10 +143,4 @@ def test_a_group_ended_by_someone_else_meanwhile_takes_no_member_or_session(
     stale = type(club).objects.get(pk=club.pk)
     end(caseworker_a, club)
     assert stale.ended_on is None
-    GroupMember.objects.filter(group=club).update(left_on=day(days=5))
-    with pytest.raises(CaseworkError, match="has ended"):
-        services.group_join(actor=caseworker_a, group=stale, child=child_a)
-    with pytest.raises(CaseworkError, match="has ended"):
-        services.session_record(
-            actor=caseworker_a, group=stale, held_on=day(days=10), topic="-", attendees=[]
-        )
+    refuses_a_member_and_a_session(caseworker_a, stale, child_a)

@@ -20,6 +20,18 @@ from tests.guardianship.conftest import make_plan
 DAY = dt.timedelta(days=1)
 
 
+def set_by_hand(family, per_30: int, channel: str, agreed_on: dt.date, **extra) -> None:
+    """The caseworker sets the father's contact plan on the connection page."""
+    connection.contact_plan_set(
+        child=family.child,
+        parent=family.father,
+        contacts_per_30_days=per_30,
+        channel=channel,
+        agreed_on=agreed_on,
+        **extra,
+    )
+
+
 def plan_of(family) -> ContactPlan:
     return ContactPlan.objects.get(child=family.child, parent=family.father)
 
@@ -78,13 +90,7 @@ def test_other_changes_to_the_plan_leave_the_contact_plan_alone(family, casework
 
 
 def test_a_contact_plan_made_by_hand_is_not_overwritten(family, caseworker_a):
-    connection.contact_plan_set(
-        child=family.child,
-        parent=family.father,
-        contacts_per_30_days=8,
-        channel="call",
-        agreed_on=today() - 10 * DAY,
-    )
+    set_by_hand(family, 8, "call", today() - 10 * DAY)
     plan = make_plan(caseworker_a, family, contact_frequency="weekly", contact_channel="video")
     assert plan.contact_seeding == "kept"
     kept = plan_of(family)
@@ -96,14 +102,7 @@ def test_a_contact_plan_made_by_hand_is_not_overwritten(family, caseworker_a):
 
 def test_a_seeded_plan_changed_by_hand_afterwards_is_not_overwritten(family, caseworker_a):
     plan = make_plan(caseworker_a, family, contact_frequency="weekly", contact_channel="video")
-    connection.contact_plan_set(
-        child=family.child,
-        parent=family.father,
-        contacts_per_30_days=6,
-        channel="video",
-        agreed_on=today(),
-        from_pre_departure=True,
-    )
+    set_by_hand(family, 6, "video", today(), from_pre_departure=True)
     assert plan_of(family).seeded_from == ""  # the caseworker's plan now
     plan = services.plan_update(actor=caseworker_a, plan=plan, contact_frequency="daily")
     assert plan.contact_seeding == "kept"
@@ -113,25 +112,12 @@ def test_a_seeded_plan_changed_by_hand_afterwards_is_not_overwritten(family, cas
 def test_saving_the_seeded_plan_unchanged_by_hand_keeps_it_seeded(family, caseworker_a):
     make_plan(caseworker_a, family, contact_frequency="weekly", contact_channel="video")
     seeded = plan_of(family)
-    connection.contact_plan_set(
-        child=family.child,
-        parent=family.father,
-        contacts_per_30_days=4,
-        channel="video",
-        agreed_on=seeded.agreed_on,
-        from_pre_departure=True,
-    )
+    set_by_hand(family, 4, "video", seeded.agreed_on, from_pre_departure=True)
     assert plan_of(family).seeded_from == seeded.seeded_from
 
 
 def test_a_hand_made_plan_that_says_the_same_is_unchanged_not_kept(family, caseworker_a):
-    connection.contact_plan_set(
-        child=family.child,
-        parent=family.father,
-        contacts_per_30_days=4,
-        channel="video",
-        agreed_on=today(),
-    )
+    set_by_hand(family, 4, "video", today())
     plan = make_plan(caseworker_a, family, contact_frequency="weekly", contact_channel="video")
     assert plan.contact_seeding == "unchanged"
 
@@ -173,13 +159,7 @@ def test_the_function_is_found_at_start_up_when_the_app_is_installed():
 
 
 def test_the_pages_say_what_became_of_the_contact_plan(client, family, caseworker_a):
-    connection.contact_plan_set(
-        child=family.child,
-        parent=family.father,
-        contacts_per_30_days=8,
-        channel="call",
-        agreed_on=today(),
-    )
+    set_by_hand(family, 8, "call", today())
     plan = make_plan(caseworker_a, family)
     client.force_login(caseworker_a)
     response = client.post(

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -251,13 +251,7 @@ def _logged(
     contacts: dict[int, list[ContactRecord]], visits: dict[int, list[VisitRecord]], zone: Any
 ) -> History:
     def history(child_id: int, parent_id: int) -> ContactHistory:
-        return Logged(
-            ContactDays(
-                [c for c in contacts.get(child_id, ()) if c.parent_id == parent_id],
-                [v for v in visits.get(child_id, ()) if v.parent_id == parent_id],
-                zone,
-            )
-        )
+        return Logged.of(parent_id, contacts.get(child_id, ()), visits.get(child_id, ()), zone)
 
     return history
 
@@ -294,23 +288,38 @@ def _read_remittances(
     low: int, high: int, wanted: set[int], on: dt.date
 ) -> tuple[dict[int, int], dict[int, list[Alert]]]:
     """Each child's household, and each household's alerts, from its remittance records."""
-    children = Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
-    records: dict[int, list[RemittanceRecord]] = defaultdict(list)
-    for household_id, received_on, amount, currency in Remittance.objects.filter(
-        household_id__in=children.values("household_id")
-    ).values_list("household_id", "received_on", "amount", "currency"):
-        records[household_id].append(RemittanceRecord(received_on, amount, currency))
-    household_of = {
-        pk: household_id
-        for pk, household_id in children.values_list("pk", "household_id")
-        if pk in wanted and household_id in records
-    }
+    children = _children_with_households(low, high)
+    records = _records_by_household(household_id__in=children.values("household_id"))
     rates = rate_table() if records else None
     alerts = {
         household_id: remittance_alerts(household_records, rates, on=on)
         for household_id, household_records in records.items()
     }
-    return household_of, alerts
+    return _households_of(children, wanted, alerts), alerts
+
+
+def _children_with_households(low: int, high: int) -> QuerySet[Child]:
+    return Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
+
+
+def _households_of(
+    children: QuerySet[Child], wanted: set[int], alerts: dict[int, list[Alert]]
+) -> dict[int, int]:
+    """The household of each child asked for whose household was judged."""
+    return {
+        pk: household_id
+        for pk, household_id in children.values_list("pk", "household_id")
+        if pk in wanted and household_id in alerts
+    }
+
+
+def _records_by_household(**where: Any) -> dict[int, list[RemittanceRecord]]:
+    records: dict[int, list[RemittanceRecord]] = defaultdict(list)
+    for household_id, received_on, amount, currency in Remittance.objects.filter(
+        **where
+    ).values_list("household_id", "received_on", "amount", "currency"):
+        records[household_id].append(RemittanceRecord(received_on, amount, currency))
+    return records
 
 
 def _summarised_remittances(
@@ -336,21 +345,11 @@ def _summarised_remittances(
         )
         alerts[household_id] = remittance_rule(pattern, on=on, home=home, thresholds=thresholds)
     if unconvertible:
-        records: dict[int, list[RemittanceRecord]] = defaultdict(list)
-        for household_id, received_on, amount, currency in Remittance.objects.filter(
-            household_id__in=unconvertible
-        ).values_list("household_id", "received_on", "amount", "currency"):
-            records[household_id].append(RemittanceRecord(received_on, amount, currency))
+        records = _records_by_household(household_id__in=unconvertible)
         rates = rate_table()
         for household_id in unconvertible:
             alerts[household_id] = remittance_alerts(records[household_id], rates, on=on)
-    children = Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
-    household_of = {
-        pk: household_id
-        for pk, household_id in children.values_list("pk", "household_id")
-        if pk in wanted and household_id in alerts
-    }
-    return household_of, alerts
+    return _households_of(_children_with_households(low, high), wanted, alerts), alerts
 
 
 def _day(day: dt.date) -> str:
@@ -374,11 +373,35 @@ class ContactHistory(Protocol):
         they are below it on `on` (a plan must have covered a whole 30-day window)."""
 
 
+def _judged_from(agreed_on: dt.date, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The first day a plan can be missed (it must have covered a whole 30-day window), and
+    the earliest day an alert on `on` can date from (a year back is enough to tell)."""
+    first_day = agreed_on + dt.timedelta(days=29)
+    return first_day, max(first_day, on - dt.timedelta(days=365))
+
+
 @dataclass(frozen=True)
 class Logged:
     """A history from its records: the plan is judged on each day of up to a year."""
 
     days: ContactDays
+
+    @classmethod
+    def of(
+        cls,
+        parent_id: int,
+        contacts: Iterable[ContactRecord],
+        visits: Iterable[VisitRecord],
+        zone: Any,
+    ) -> Logged:
+        """The history with one parent, from a child's records with all parents."""
+        return cls(
+            ContactDays(
+                [c for c in contacts if c.parent_id == parent_id],
+                [v for v in visits if v.parent_id == parent_id],
+                zone,
+            )
+        )
 
     def last_day(self, on: dt.date) -> dt.date | None:
         return self.days.last_day(on)
@@ -391,11 +414,10 @@ class Logged:
         def below(day: dt.date) -> bool:
             return Decimal(self.days.in_window(day, 30)) < enough
 
-        first_day = agreed_on + dt.timedelta(days=29)
+        first_day, earliest = _judged_from(agreed_on, on)
         if on < first_day or not below(on):
             return None
         since = on
-        earliest = max(first_day, on - dt.timedelta(days=365))  # a year back is enough to tell
         while since > earliest and below(since - dt.timedelta(days=1)):
             since -= dt.timedelta(days=1)
         return self.days.in_window(on, 30), since
@@ -416,10 +438,9 @@ class Summarised:
     def below_plan(
         self, per_30: int, agreed_on: dt.date, on: dt.date
     ) -> tuple[int, dt.date] | None:
-        first_day = agreed_on + dt.timedelta(days=29)
+        first_day, earliest = _judged_from(agreed_on, on)
         if on < first_day or Decimal(self.made) >= conf.plan_share() * per_30:
             return None
-        earliest = max(first_day, on - dt.timedelta(days=365))
         after_enough = self.last_enough + dt.timedelta(days=1) if self.last_enough else earliest
         return self.made, max(earliest, after_enough)
 
@@ -437,14 +458,7 @@ def contact_alerts(
     zone = conf.local_zone()
     away_parents = [(pid, kind) for pid, kind in relationships if pid in away]
     histories: dict[int, ContactHistory] = {
-        pid: Logged(
-            ContactDays(
-                [c for c in contacts if c.parent_id == pid],
-                [v for v in visits if v.parent_id == pid],
-                zone,
-            )
-        )
-        for pid, _kind in away_parents
+        pid: Logged.of(pid, contacts, visits, zone) for pid, _kind in away_parents
     }
     return _contact_alerts(away_parents, away, histories, plans, on)
 
