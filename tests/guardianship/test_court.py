@@ -32,6 +32,20 @@ def refer(officer, fam, bia, **overrides):
     return services.referral_create(actor=officer, child=fam.child, **values)
 
 
+def appoint_grandmother(officer, fam, referral):
+    """The court's decision: the grandmother is guardian from five days ago."""
+    return services.referral_decide(
+        actor=officer,
+        referral=referral,
+        decided_on=T - 5 * DAY,
+        outcome="guardian",
+        guardian=fam.grandmother,
+        reasons="The grandmother is appointed guardian.",
+        review_on=T + 60 * DAY,
+        follow_up_on=T + 20 * DAY,
+    )
+
+
 def test_a_referral_carries_the_file_and_only_the_officer_makes_one(
     family, caseworker_a, guardianship_officer
 ):
@@ -54,16 +68,7 @@ def test_a_decision_appointing_a_guardian_covers_the_child_and_starts_follow_up(
     services.hearing_add(actor=guardianship_officer, referral=referral, held_on=T - 10 * DAY)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.HEARING
-    services.referral_decide(
-        actor=guardianship_officer,
-        referral=referral,
-        decided_on=T - 5 * DAY,
-        outcome="guardian",
-        guardian=family.grandmother,
-        reasons="The grandmother is appointed guardian.",
-        review_on=T + 60 * DAY,
-        follow_up_on=T + 20 * DAY,
-    )
+    appoint_grandmother(guardianship_officer, family, referral)
     appt = Appointment.objects.get(court_referral=referral)
     assert (appt.source, appt.status, appt.starts_on) == ("court", "approved", T - 5 * DAY)
     assert child_needs_guardian(family.child, T - 6 * DAY)

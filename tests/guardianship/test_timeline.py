@@ -12,7 +12,7 @@ from kinlink.guardianship.models import Declaration
 from kinlink.guardianship.selectors import guardianship_timeline
 from tests.guardianship.conftest import make_registered
 from tests.guardianship.test_appointments import assessment
-from tests.guardianship.test_court import refer
+from tests.guardianship.test_court import appoint_grandmother, refer
 
 DAY = dt.timedelta(days=1)
 T = today()
@@ -58,16 +58,7 @@ def test_a_court_referral_its_decision_and_the_appointment_show(
     referral = refer(
         guardianship_officer, family, assessment(caseworker_a, family, assessed_on=T - 40 * DAY)
     )
-    services.referral_decide(
-        actor=guardianship_officer,
-        referral=referral,
-        decided_on=T - 5 * DAY,
-        outcome="guardian",
-        guardian=family.grandmother,
-        reasons="The grandmother is appointed guardian.",
-        review_on=T + 60 * DAY,
-        follow_up_on=T + 20 * DAY,
-    )
+    appoint_grandmother(guardianship_officer, family, referral)
     assert texts(guardianship_timeline(guardianship_officer, family.child)) == [
         (T - 30 * DAY, "Referred to the court"),
         (T - 5 * DAY, "Appointed: Guardian"),
