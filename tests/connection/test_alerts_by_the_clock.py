@@ -239,3 +239,22 @@ def test_the_alerts_of_a_range_of_children_are_those_of_each_childs_page(
         on = BASE + dt.timedelta(days=offset)
         single = alerts_for_child(child_a, on=on)
         assert alerts_for_children([child_a.pk], on).get(child_a.pk, []) == single, on
+
+
+def test_remittances_that_stopped_years_ago_alert_the_same_for_a_range_of_children(
+    child_a, mother_a
+):
+    """On PostgreSQL the range's months with money are counted in 64 bits back from the day's
+    month; a last remittance whose year lies further back is decided from the records. Either
+    way the range gives what the child's page gives, on each side of that edge."""
+    start = dt.date.today() - relativedelta(years=6)
+    for k in range(12):
+        remit(child_a, mother_a, start + relativedelta(months=k))
+    last = start + relativedelta(months=11)
+    seen = set()
+    for months in (3, 40, 50, 51, 52, 53, 54, 60):
+        on = last + relativedelta(months=months)
+        single = alerts_for_child(child_a, on=on)
+        assert alerts_for_children([child_a.pk], on).get(child_a.pk, []) == single, on
+        seen.update(a.code for a in single)
+    assert Code.REMITTANCE_STOPPED in seen

@@ -23,7 +23,8 @@ from kinlink.connection import services
 from kinlink.connection.alerts import Code, alerts_for_child, alerts_for_children
 from kinlink.connection.models import Remittance
 from kinlink.registry import services as registry
-from kinlink.registry.models import Child
+from kinlink.registry.derived import episodes_open_on
+from kinlink.registry.models import Child, MigrationEpisode, Relationship
 from tests.conftest import years_ago
 
 TODAY = dt.date.today()
@@ -167,3 +168,25 @@ def test_a_chunk_answers_only_for_the_children_asked_for(children):
     together = alerts_for_children(some, TODAY)
     assert together
     assert set(together) <= set(some)
+
+
+def test_parents_passed_in_by_the_caller_give_the_same_alerts(children):
+    """The registry-wide screen has read the parents already and passes them on; `away` may
+    name other adults too (it is read once for the whole registry)."""
+    ids = list(children.values_list("pk", flat=True))
+    rows = list(
+        Relationship.objects.filter(
+            child_id__gte=ids[0], child_id__lte=ids[-1], kind__in=Relationship.PARENT_KINDS
+        ).values_list("child_id", "kind", "adult_id")
+    )
+    for on in DAYS[:3]:
+        away = {
+            episode.adult_id: episode.departed_on
+            for episode in MigrationEpisode.objects.filter(
+                episodes_open_on(on), adult__is_alive=True
+            )
+        }
+        given = alerts_for_children(ids, on, parent_rows=rows, away=away)
+        assert given == alerts_for_children(ids, on), on
+    with pytest.raises(TypeError):
+        alerts_for_children(ids, TODAY, parent_rows=rows)

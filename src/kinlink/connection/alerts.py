@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Protocol
@@ -119,10 +119,21 @@ def alerts_for_child(child: Child, on: dt.date | None = None) -> list[Alert]:
     return sorted(alerts, key=lambda a: (a.since, a.code))
 
 
-def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list[Alert]]:
+def alerts_for_children(
+    child_ids: Sequence[int],
+    on: dt.date,
+    *,
+    parent_rows: Iterable[tuple[int, str, int]] | None = None,
+    away: Mapping[int, dt.date] | None = None,
+) -> dict[int, list[Alert]]:
     """`alerts_for_child` for many children (a chunk of ids, as the registry-wide screen passes)
     with a few queries instead of several per child: each reads the id range, an index range
     scan, and keeps the ids asked for. Children with no alert are absent.
+
+    A caller that has read the parents already passes them, so that they are not read twice:
+    `parent_rows` (child, kind, adult) for every mother and father of the id range, and `away`,
+    each living adult away on the day with the departure of the episode under way (it may hold
+    other adults too).
 
     On PostgreSQL the database summarises the contacts and remittances (`bulk.py`): the latest
     contact with each parent, each plan's windows, each household's monthly pattern; only the
@@ -134,22 +145,17 @@ def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list
         return {}
     low, high = min(wanted), max(wanted)
     in_range = {"child_id__gte": low, "child_id__lte": high}
+    if (parent_rows is None) != (away is None):
+        raise TypeError("pass both parent_rows and away, or neither")
+    if parent_rows is None or away is None:
+        parent_rows = Relationship.objects.filter(
+            **in_range, kind__in=Relationship.PARENT_KINDS
+        ).values_list("child_id", "kind", "adult_id")
+        away = _living_parents_away(low, high, on)
     parents: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for child_id, adult_id, kind in Relationship.objects.filter(
-        **in_range, kind__in=Relationship.PARENT_KINDS
-    ).values_list("child_id", "adult_id", "kind"):
+    for child_id, kind, adult_id in parent_rows:
         if child_id in wanted:
             parents[child_id].append((adult_id, kind))
-    away: dict[int, dt.date] = {}
-    for adult_id, departed in MigrationEpisode.objects.filter(
-        episodes_open_on(on),
-        adult__is_alive=True,
-        adult__relationships__child_id__gte=low,
-        adult__relationships__child_id__lte=high,
-        adult__relationships__kind__in=Relationship.PARENT_KINDS,
-    ).values_list("adult_id", "departed_on"):
-        if adult_id not in away or departed < away[adult_id]:
-            away[adult_id] = departed
     plans: dict[int, dict[int, tuple[int, dt.date]]] = defaultdict(dict)
     for child_id, parent_id, per_30, agreed_on in ContactPlan.objects.filter(
         **in_range
@@ -185,6 +191,22 @@ def alerts_for_children(child_ids: Sequence[int], on: dt.date) -> dict[int, list
         if alerts:
             answer[child_id] = sorted(alerts, key=lambda a: (a.since, a.code))
     return answer
+
+
+def _living_parents_away(low: int, high: int, on: dt.date) -> dict[int, dt.date]:
+    """Each living parent of children low..high away on the day, with the departure of the
+    episode under way."""
+    away: dict[int, dt.date] = {}
+    for adult_id, departed in MigrationEpisode.objects.filter(
+        episodes_open_on(on),
+        adult__is_alive=True,
+        adult__relationships__child_id__gte=low,
+        adult__relationships__child_id__lte=high,
+        adult__relationships__kind__in=Relationship.PARENT_KINDS,
+    ).values_list("adult_id", "departed_on"):
+        if adult_id not in away or departed < away[adult_id]:
+            away[adult_id] = departed
+    return away
 
 
 # How far back a contact plan is judged: a year of days, each the end of a 30-day window.
@@ -326,28 +348,30 @@ def _summarised_remittances(
     low: int, high: int, wanted: set[int], on: dt.date
 ) -> tuple[dict[int, int], dict[int, list[Alert]]]:
     """As `_read_remittances`, from each household's monthly pattern summarised by the
-    database (`bulk.remittance_patterns`); a household with an amount that has no exchange
-    rate has its records read, so that the alert names the missing rate."""
+    database (`bulk.remittance_patterns`); a household the summary cannot decide (an amount
+    without an exchange rate, whose alert names the missing rate, or a last remittance years
+    ago) has its records read."""
     alerts: dict[int, list[Alert]] = {}
-    unconvertible = []
+    undecided = []
     home, thresholds = conf.home_currency(), RemittanceThresholds.from_settings()
-    for household_id, last, missing_rate, *counts in bulk.remittance_patterns(list(wanted), on):
-        if missing_rate:
-            unconvertible.append(household_id)
+    for summary in bulk.remittance_patterns(list(wanted), on):
+        if not summary.decided:
+            undecided.append(summary.household_id)
             continue
-        months_before_last, recent, baseline, baseline_months = counts
         pattern = RemittancePattern(
-            last=last,
-            months_with_before_last=months_before_last,
-            recent_total=Decimal(recent) / 100,
-            baseline_total=Decimal(baseline) / 100,
-            baseline_months_with=baseline_months,
+            last=summary.last,
+            months_with_before_last=summary.months_with_before_last,
+            recent_total=Decimal(summary.recent_cents) / 100,
+            baseline_total=Decimal(summary.baseline_cents) / 100,
+            baseline_months_with=summary.baseline_months_with,
         )
-        alerts[household_id] = remittance_rule(pattern, on=on, home=home, thresholds=thresholds)
-    if unconvertible:
-        records = _records_by_household(household_id__in=unconvertible)
+        alerts[summary.household_id] = remittance_rule(
+            pattern, on=on, home=home, thresholds=thresholds
+        )
+    if undecided:
+        records = _records_by_household(household_id__in=undecided)
         rates = rate_table()
-        for household_id in unconvertible:
+        for household_id in undecided:
             alerts[household_id] = remittance_alerts(records[household_id], rates, on=on)
     return _households_of(_children_with_households(low, high), wanted, alerts), alerts
 
@@ -465,7 +489,7 @@ def contact_alerts(
 
 def _contact_alerts(
     away_parents: list[tuple[int, str]],
-    away: dict[int, dt.date],
+    away: Mapping[int, dt.date],
     histories: dict[int, ContactHistory],
     plans: dict[int, tuple[int, dt.date]],
     on: dt.date,

@@ -154,15 +154,12 @@ def parent_facts(child: Child, on: dt.date) -> ParentFacts:
     )
 
 
-def parent_facts_batch(chunk: Chunk) -> dict[int, ParentFacts]:
-    """The parents of the chunk's children (one query), with who has died and who is away on the
-    day looked up in two tables read once per run, as `registry.derived.parents_away` does: a
-    living parent with a migration episode open on the day is away, since its departure."""
+def parent_rows_batch(chunk: Chunk) -> list[tuple[int, str, int]]:
+    """(child, kind, adult) of every parent of the chunk's children: one query per chunk,
+    shared by the providers that need the parents (and passed on to the connection alerts)."""
 
-    def compute() -> dict[int, ParentFacts]:
-        dead = chunk.shared_by_run("dead_adults", _dead_adults)
-        away = chunk.shared_by_run("away_adults", lambda: _away_adults(chunk.on))
-        rows = (
+    def compute() -> list[tuple[int, str, int]]:
+        return list(
             Relationship.objects.filter(
                 child_id__gte=chunk.first,
                 child_id__lte=chunk.last,
@@ -171,17 +168,39 @@ def parent_facts_batch(chunk: Chunk) -> dict[int, ParentFacts]:
             .values_list("child_id", "kind", "adult_id")
             .order_by()
         )
+
+    return chunk.shared("parent_rows", compute)
+
+
+def living_away_batch(chunk: Chunk) -> dict[int, dt.date]:
+    """Each living adult away on the chunk's day, with the departure of the episode under way:
+    read once per run, as `registry.derived.parents_away` decides it for one child."""
+
+    def compute() -> dict[int, dt.date]:
+        dead = chunk.shared_by_run("dead_adults", _dead_adults)
+        return {a: day for a, day in _away_adults(chunk.on).items() if a not in dead}
+
+    return chunk.shared_by_run("living_away", compute)
+
+
+def parent_facts_batch(chunk: Chunk) -> dict[int, ParentFacts]:
+    """The parents of the chunk's children: a living parent with a migration episode open on
+    the day is away, since its departure (`living_away_batch`); any other is dead or home."""
+
+    def compute() -> dict[int, ParentFacts]:
+        away = living_away_batch(chunk)
+        dead = chunk.shared_by_run("dead_adults", _dead_adults)
         found: dict[int, list[str | dt.date | None]] = {}
-        for child_id, kind, adult_id in rows.iterator(chunk_size=20_000):
+        for child_id, kind, adult_id in parent_rows_batch(chunk):
             # [mother, father, since]
             entry = found.setdefault(child_id, [None, None, None])
             slot = 0 if kind == Relationship.Kind.MOTHER else 1
-            if adult_id in dead:
-                entry[slot] = DEAD
-            elif adult_id in away:
+            if adult_id in away:
                 entry[slot] = AWAY
                 since = away[adult_id]
                 entry[2] = since if entry[2] is None or since < entry[2] else entry[2]
+            elif adult_id in dead:
+                entry[slot] = DEAD
             else:
                 entry[slot] = HOME
         return {

@@ -134,7 +134,12 @@ def remittances_stopped(child: Child, on: dt.date, params: Mapping[str, Any]) ->
 def _chunk_alerts(chunk: Chunk) -> dict[int, Any]:
     def compute() -> dict[int, Any]:
         module = importlib.import_module(CONNECTION[1])
-        return module.alerts_for_children(chunk.ids, chunk.on)
+        return module.alerts_for_children(
+            chunk.ids,
+            chunk.on,
+            parent_rows=builtin.parent_rows_batch(chunk),
+            away=builtin.living_away_batch(chunk),
+        )
 
     return chunk.shared("connection_alerts", compute)
 
