@@ -423,12 +423,6 @@ class MonthlyPattern:
     baseline_months_with: int
 
 
-def _months_in(bits: int, first: int, last: int) -> int:
-    """How many of the months `first`..`last` back (inclusive) have a bit set."""
-    months = (1 << (last - first + 1)) - 1
-    return ((bits >> first) & months).bit_count()
-
-
 def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[MonthlyPattern]:
     """The monthly pattern of each household of the children (see `MonthlyPattern`)."""
     gap = conf.remittance_gap_months()
@@ -441,6 +435,7 @@ def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[MonthlyPa
         "gap": gap,
     }
     this_month = on.year * 12 + on.month
+    twelve = (1 << 12) - 1  # a year of months, as bits
     patterns = []
     for household_id, last, missing_rate, bits, recent, baseline in _fetch(
         REMITTANCE_PATTERN_SQL, params
@@ -453,10 +448,10 @@ def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[MonthlyPa
                 household_id=household_id,
                 last=last,
                 decided=decided,
-                months_with_before_last=_months_in(bits, last_back, last_back + 11),
+                months_with_before_last=((bits >> last_back) & twelve).bit_count(),
                 recent_cents=recent,
                 baseline_cents=baseline,
-                baseline_months_with=_months_in(bits, gap + 1, gap + 12),
+                baseline_months_with=((bits >> (gap + 1)) & twelve).bit_count(),
             )
         )
     return patterns

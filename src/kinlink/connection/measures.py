@@ -22,6 +22,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -165,6 +166,7 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
+@lru_cache(maxsize=4096)  # a registry-wide screen asks the same few months again and again
 def add_months(month: dt.date, n: int) -> dt.date:
     return month_start(month) + relativedelta(months=n)
 
