@@ -40,6 +40,7 @@ from kinlink.connection.eligibility import money
 from kinlink.connection.measures import (
     ContactDays,
     ContactRecord,
+    RemittancePattern,
     RemittanceRecord,
     VisitRecord,
     add_months,
@@ -59,8 +60,8 @@ from kinlink.connection.selectors import (
     remittance_records,
 )
 from kinlink.core.dates import today
-from kinlink.registry.derived import episodes_open_on
-from kinlink.registry.models import Child, Household, MigrationEpisode, Relationship
+from kinlink.registry.derived import living_adults_away
+from kinlink.registry.models import Child, Household, Relationship
 
 
 class Code:
@@ -151,7 +152,12 @@ def alerts_for_children(
         parent_rows = Relationship.objects.filter(
             **in_range, kind__in=Relationship.PARENT_KINDS
         ).values_list("child_id", "kind", "adult_id")
-        away = _living_parents_away(low, high, on)
+        away = living_adults_away(
+            on,
+            adult__relationships__child_id__gte=low,
+            adult__relationships__child_id__lte=high,
+            adult__relationships__kind__in=Relationship.PARENT_KINDS,
+        )
     parents: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for child_id, kind, adult_id in parent_rows:
         if child_id in wanted:
@@ -191,22 +197,6 @@ def alerts_for_children(
         if alerts:
             answer[child_id] = sorted(alerts, key=lambda a: (a.since, a.code))
     return answer
-
-
-def _living_parents_away(low: int, high: int, on: dt.date) -> dict[int, dt.date]:
-    """Each living parent of children low..high away on the day, with the departure of the
-    episode under way."""
-    away: dict[int, dt.date] = {}
-    for adult_id, departed in MigrationEpisode.objects.filter(
-        episodes_open_on(on),
-        adult__is_alive=True,
-        adult__relationships__child_id__gte=low,
-        adult__relationships__child_id__lte=high,
-        adult__relationships__kind__in=Relationship.PARENT_KINDS,
-    ).values_list("adult_id", "departed_on"):
-        if adult_id not in away or departed < away[adult_id]:
-            away[adult_id] = departed
-    return away
 
 
 # How far back a contact plan is judged: a year of days, each the end of a 30-day window.
@@ -354,20 +344,11 @@ def _summarised_remittances(
     alerts: dict[int, list[Alert]] = {}
     undecided = []
     home, thresholds = conf.home_currency(), RemittanceThresholds.from_settings()
-    for summary in bulk.remittance_patterns(list(wanted), on):
-        if not summary.decided:
-            undecided.append(summary.household_id)
-            continue
-        pattern = RemittancePattern(
-            last=summary.last,
-            months_with_before_last=summary.months_with_before_last,
-            recent_total=Decimal(summary.recent_cents) / 100,
-            baseline_total=Decimal(summary.baseline_cents) / 100,
-            baseline_months_with=summary.baseline_months_with,
-        )
-        alerts[summary.household_id] = remittance_rule(
-            pattern, on=on, home=home, thresholds=thresholds
-        )
+    for household_id, pattern in bulk.remittance_patterns(list(wanted), on).items():
+        if pattern is None:
+            undecided.append(household_id)
+        else:
+            alerts[household_id] = remittance_rule(pattern, on=on, home=home, thresholds=thresholds)
     if undecided:
         records = _records_by_household(household_id__in=undecided)
         rates = rate_table()
@@ -547,17 +528,6 @@ def _contact_alerts(
             )
         )
     return alerts
-
-
-@dataclass(frozen=True)
-class RemittancePattern:
-    """What the remittance rules decide on, in the home currency."""
-
-    last: dt.date  # the last remittance up to the day
-    months_with_before_last: int  # months with money in the 12 up to the last one's
-    recent_total: Decimal  # received in the `gap` complete months before the day's month
-    baseline_total: Decimal  # received in the 12 months before those
-    baseline_months_with: int  # months with money among those 12
 
 
 def remittance_alerts(

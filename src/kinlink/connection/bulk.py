@@ -18,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import NotSupportedError, connection, transaction
 
 from kinlink.connection import conf
+from kinlink.connection.measures import RemittancePattern
 
 # Sums over x = 0..11 for the least-squares slope of 12 monthly values.
 _SUM_X, _SUM_X2, _N = 66, 506, 12
@@ -255,8 +256,8 @@ def remittance_measures(
 #
 # `alerts.alerts_for_children` asks these instead of bringing every contact and remittance of
 # fifty thousand children into Python. Each returns only what the alert rules of `alerts.py`
-# decide on; tests/connection/test_alerts_by_the_clock.py holds the two paths to the same
-# alerts.
+# decide on; tests/connection/test_alerts_by_the_clock.py and test_alerts_of_many_children.py
+# hold the two paths to the same alerts.
 
 LATEST_CONTACT_SQL = """
 SELECT e.child_id, e.parent_id, (max(e.happened_at) AT TIME ZONE %(tz)s)::date AS last_day
@@ -407,24 +408,12 @@ def plan_windows(
 MONTH_BITS = 64
 
 
-@dataclass(frozen=True)
-class MonthlyPattern:
-    """A household's remittances as `REMITTANCE_PATTERN_SQL` summarises them, in home-currency
-    cents. `decided` is false when the summary cannot stand in for the records: an amount has
-    no exchange rate, or the 12 months up to the last remittance reach further back than the
-    bits do."""
-
-    household_id: int
-    last: dt.date
-    decided: bool
-    months_with_before_last: int
-    recent_cents: int
-    baseline_cents: int
-    baseline_months_with: int
-
-
-def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[MonthlyPattern]:
-    """The monthly pattern of each household of the children (see `MonthlyPattern`)."""
+def remittance_patterns(
+    child_ids: Sequence[int], on: dt.date
+) -> dict[int, RemittancePattern | None]:
+    """The pattern of each household of the children, or None where the summary cannot stand
+    in for the records: an amount has no exchange rate, or the 12 months up to the last
+    remittance reach further back than the bits do."""
     gap = conf.remittance_gap_months()
     params = {
         "low": min(child_ids),
@@ -436,22 +425,20 @@ def remittance_patterns(child_ids: Sequence[int], on: dt.date) -> list[MonthlyPa
     }
     this_month = on.year * 12 + on.month
     twelve = (1 << 12) - 1  # a year of months, as bits
-    patterns = []
+    patterns: dict[int, RemittancePattern | None] = {}
     for household_id, last, missing_rate, bits, recent, baseline in _fetch(
         REMITTANCE_PATTERN_SQL, params
     ):
         bits &= (1 << MONTH_BITS) - 1  # bit 63 comes back as the sign
         last_back = this_month - (last.year * 12 + last.month)
-        decided = not missing_rate and max(last_back + 11, gap + 12) < MONTH_BITS
-        patterns.append(
-            MonthlyPattern(
-                household_id=household_id,
-                last=last,
-                decided=decided,
-                months_with_before_last=((bits >> last_back) & twelve).bit_count(),
-                recent_cents=recent,
-                baseline_cents=baseline,
-                baseline_months_with=((bits >> (gap + 1)) & twelve).bit_count(),
-            )
+        if missing_rate or max(last_back + 11, gap + 12) >= MONTH_BITS:
+            patterns[household_id] = None
+            continue
+        patterns[household_id] = RemittancePattern(
+            last=last,
+            months_with_before_last=((bits >> last_back) & twelve).bit_count(),
+            recent_total=Decimal(recent) / 100,
+            baseline_total=Decimal(baseline) / 100,
+            baseline_months_with=((bits >> (gap + 1)) & twelve).bit_count(),
         )
     return patterns

@@ -162,6 +162,18 @@ class RemittanceRecord:
     currency: str
 
 
+@dataclass(frozen=True)
+class RemittancePattern:
+    """What the remittance rules decide on, in the home currency, however it was measured
+    (from the records, or summarised by the database: `bulk.remittance_patterns`)."""
+
+    last: dt.date  # the last remittance up to the day
+    months_with_before_last: int  # months with money in the 12 up to the last one's
+    recent_total: Decimal  # received in the `gap` complete months before the day's month
+    baseline_total: Decimal  # received in the 12 months before those
+    baseline_months_with: int  # months with money among those 12
+
+
 def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 

@@ -50,7 +50,7 @@ from kinlink.connection.models import (
 from kinlink.connection.rules import Criterion, Programme
 from kinlink.registry import hooks
 from kinlink.registry.access import Group, can_read, households_visible_to
-from kinlink.registry.derived import episodes_open_on
+from kinlink.registry.derived import episodes_open_on, living_adults_away
 from kinlink.registry.models import (
     Adult,
     CareArrangement,
@@ -90,13 +90,7 @@ def parents_of(child: Child) -> list[Relationship]:
 
 def away_since(adults: Iterable[Adult], on: dt.date) -> dict[int, dt.date]:
     """For each living adult away on the day, the departure of the episode under way."""
-    since: dict[int, dt.date] = {}
-    episodes = MigrationEpisode.objects.filter(
-        episodes_open_on(on), adult__in=[a for a in adults if a.is_alive]
-    ).order_by("departed_on")
-    for episode in episodes:
-        since.setdefault(episode.adult_id, episode.departed_on)
-    return since
+    return living_adults_away(on, adult__in=[a.pk for a in adults])
 
 
 def contact_records(child: Child) -> tuple[list[ContactRecord], list[VisitRecord]]:

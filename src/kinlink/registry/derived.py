@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q
@@ -42,6 +43,20 @@ class ParentsAway:
 def episodes_open_on(on: dt.date) -> Q:
     """Episodes under way on a date: departed by then and not yet back."""
     return Q(departed_on__lte=on) & (Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+
+
+def living_adults_away(on: dt.date, **where: Any) -> dict[int, dt.date]:
+    """Each living adult away on the day (among the episodes `where` keeps, as filter keywords on
+    `MigrationEpisode`), with the departure of the earliest episode under way: who is away,
+    and since when, as `parents_away` decides it for one child."""
+    away: dict[int, dt.date] = {}
+    episodes = MigrationEpisode.objects.filter(
+        episodes_open_on(on), adult__is_alive=True, **where
+    ).values_list("adult_id", "departed_on")
+    for adult_id, departed in episodes.iterator(chunk_size=50_000):
+        if adult_id not in away or departed < away[adult_id]:
+            away[adult_id] = departed
+    return away
 
 
 def parents_away(child: Child, on: dt.date | None = None) -> ParentsAway:

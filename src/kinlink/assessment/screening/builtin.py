@@ -26,7 +26,7 @@ from django.utils.translation import gettext_noop as N_
 from kinlink.assessment.screening.providers import Chunk, Known, Result, Unknown, register
 from kinlink.core.dates import age_in_years
 from kinlink.registry import derived
-from kinlink.registry.models import Adult, CareArrangement, Child, MigrationEpisode, Relationship
+from kinlink.registry.models import Adult, CareArrangement, Child, Relationship
 
 AWAY, HOME, DEAD = "away", "home", "dead"
 BAD_FUNCTIONING = ("a_lot", "cannot")
@@ -176,11 +176,7 @@ def living_away_batch(chunk: Chunk) -> dict[int, dt.date]:
     """Each living adult away on the chunk's day, with the departure of the episode under way:
     read once per run, as `registry.derived.parents_away` decides it for one child."""
 
-    def compute() -> dict[int, dt.date]:
-        dead = chunk.shared_by_run("dead_adults", _dead_adults)
-        return {a: day for a, day in _away_adults(chunk.on).items() if a not in dead}
-
-    return chunk.shared_by_run("living_away", compute)
+    return chunk.shared_by_run("living_away", lambda: derived.living_adults_away(chunk.on))
 
 
 def parent_facts_batch(chunk: Chunk) -> dict[int, ParentFacts]:
@@ -213,18 +209,6 @@ def parent_facts_batch(chunk: Chunk) -> dict[int, ParentFacts]:
 
 def _dead_adults() -> set[int]:
     return set(Adult.objects.filter(is_alive=False).values_list("pk", flat=True))
-
-
-def _away_adults(on: dt.date) -> dict[int, dt.date]:
-    """Each adult away on the day, with the departure of the episode under way."""
-    away: dict[int, dt.date] = {}
-    episodes = MigrationEpisode.objects.filter(derived.episodes_open_on(on)).values_list(
-        "adult_id", "departed_on"
-    )
-    for adult_id, departed in episodes.iterator(chunk_size=50_000):
-        if adult_id not in away or departed < away[adult_id]:
-            away[adult_id] = departed
-    return away
 
 
 NO_PARENTS = ParentFacts(None, None, None)
