@@ -39,3 +39,17 @@ def ensure_registry(size: int, seed: int) -> float | None:
     command = [sys.executable, "-m", "kinlink", "synth", f"--children={size}", f"--seed={seed}"]
     subprocess.run(command, check=True)
     return time.perf_counter() - started
+
+
+def ensure_remittance_months() -> float | None:
+    """Seconds spent summarising remittances by month for the households that have none (rows
+    generated in SQL skip the services that keep `RemittanceMonths`), or None if none lacked."""
+    from kinlink.connection import selectors, services
+
+    households = selectors.households_with_remittances(missing_months=True)
+    if not households:
+        return None
+    print(f"summarising the remittances of {len(households):,} households by month…", flush=True)
+    started = time.perf_counter()
+    services.remittance_months_refresh(households)
+    return time.perf_counter() - started

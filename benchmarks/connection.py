@@ -22,7 +22,7 @@ import sys
 import time
 from typing import Any
 
-from common import ensure_registry, setup_django
+from common import ensure_registry, ensure_remittance_months, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinlink_conn_bench"
 EVENTS_PER_CHILD = 20
@@ -167,6 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     synth_seconds = ensure_registry(args.size, args.seed)
     generate_seconds = _ensure_events(on)
+    months_seconds = ensure_remittance_months()
     sizes = {
         "children": Child.objects.count(),
         "households": Household.objects.count(),
@@ -217,6 +218,7 @@ def main(argv: list[str] | None = None) -> None:
             "remittance_measures_runs": remittance_runs,
             "derive_all_best": round(best, 2),
             "synth": round(synth_seconds, 1) if synth_seconds is not None else None,
+            "remittance_months": round(months_seconds, 1) if months_seconds is not None else None,
             "generate_events": round(generate_seconds, 1) if generate_seconds else None,
             "total": round(time.perf_counter() - started, 1),
         },

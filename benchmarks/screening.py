@@ -23,7 +23,7 @@ import sys
 import time
 from typing import Any
 
-from common import ensure_registry, setup_django
+from common import ensure_registry, ensure_remittance_months, setup_django
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kinlink_screen_bench"
 TARGET_SECONDS = 60
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     if connection.vendor != "postgresql":
         sys.exit("this benchmark measures PostgreSQL: give a postgres:// --database-url")
     synth_seconds = ensure_registry(args.size, args.seed)
+    months_seconds = ensure_remittance_months()
     rules = current_rule_set()
     child_by_child = [
         f.code
@@ -164,6 +165,9 @@ def main(argv: list[str] | None = None) -> None:
         "chunk": chunk,
         "left_unknown_in_bulk": [] if args.per_child else child_by_child,
         "synth_seconds": round(synth_seconds, 1) if synth_seconds is not None else None,
+        "remittance_months_seconds": (
+            round(months_seconds, 1) if months_seconds is not None else None
+        ),
         "screening_table_mb": round(table_bytes / 2**20, 1),
         # The largest of this process and its worker processes (RUSAGE_CHILDREN: the largest
         # child), in MB.

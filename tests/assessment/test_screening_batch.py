@@ -4,6 +4,7 @@ screening the whole registry is a background job within the starter's scope."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from decimal import Decimal
 from unittest import mock
 
@@ -174,6 +175,26 @@ def test_each_chunk_is_audited_once_with_its_range_of_children(varied, caseworke
     entries = AuditEntry.objects.filter(object_type="assessment.screening").order_by("seq")[before:]
     assert [e.extra["children"] for e in entries] == [4, 3]
     assert entries[0].extra["first_child"] == varied[0].pk
+
+
+def test_the_cycle_collector_runs_less_often_during_a_screen_and_as_before_after_it(
+    varied, caseworker_a
+):
+    """A screen may run in a web or job process that lives on: it gets its collector back."""
+    before = gc.get_threshold()
+    seen = []
+    real_score = batch.BatchScorer.score
+
+    def score(self, answers):
+        seen.append(gc.get_threshold())
+        return real_score(self, answers)
+
+    with mock.patch.object(batch.BatchScorer, "score", score):
+        batch.screen_children(
+            Child.objects.all(), on=TODAY, rule_set=current_rule_set(), user=caseworker_a
+        )
+    assert set(seen) == {batch.GC_THRESHOLDS} != {before}
+    assert gc.get_threshold() == before
 
 
 def run_worker() -> None:

@@ -11,6 +11,7 @@ from dateutil.relativedelta import relativedelta
 from django.test import override_settings
 from django.utils import translation
 
+from kinlink.assessment.screening.providers import words
 from kinlink.connection import services
 from kinlink.connection.alerts import Alert, Code, alerts_for_child, alerts_for_children
 from kinlink.connection.conf import local_zone
@@ -170,19 +171,39 @@ def test_irregular_remittances_that_stop_raise_no_alert(child_a, mother_a):
     assert alerts_for_child(child_a, on=on) == []
 
 
-def test_a_fall_of_more_than_half_raises_an_alert(child_a, mother_a):
+def a_fall_from_2000_to_900(child, parent) -> tuple[dt.date, dt.date]:
+    """Twelve months of 2,000 then three of 900: (first month's remittance day, the day after)."""
     start = BASE.replace(day=5)
     for k in range(12):
-        remit(child_a, mother_a, start + relativedelta(months=k), "2000")
+        remit(child, parent, start + relativedelta(months=k), "2000")
     for k in range(12, 15):
-        remit(child_a, mother_a, start + relativedelta(months=k), "900")
+        remit(child, parent, start + relativedelta(months=k), "900")
     on = (start + relativedelta(months=15)).replace(day=10)
-    call(child_a, mother_a, on)
+    call(child, parent, on)
+    return start, on
+
+
+def test_a_fall_of_more_than_half_raises_an_alert(child_a, mother_a):
+    start, on = a_fall_from_2000_to_900(child_a, mother_a)
     [fell] = alerts_for_child(child_a, on=on)
     assert fell.code == Code.REMITTANCE_FELL
     assert "900.00 CNY a month over the last 3 months" in fell.message
     assert "2,000.00 CNY" in fell.message
     assert fell.since == (start + relativedelta(months=12)).replace(day=1)
+
+
+def test_a_fall_keeps_its_amounts_and_writes_them_in_the_readers_language(child_a, mother_a):
+    """The screen stores an alert's evidence: the amounts are kept as numbers, not as the text
+    of the language the job ran in, and written out when somebody reads them."""
+    _start, on = a_fall_from_2000_to_900(child_a, mother_a)
+    [fell] = alerts_for_child(child_a, on=on)
+    kept = fell.evidence_params()
+    assert kept["before"] == {"amount": "2000.00", "currency": "CNY"}
+    assert Decimal(kept["recent"]["amount"]) == Decimal(900)
+    with translation.override("de"):  # Django's German formats group with "." and use ","
+        assert "2.000,00 CNY" in fell.message
+        assert "2.000,00 CNY" in words(fell.text, kept)
+    assert "2,000.00 CNY" in words(fell.text, kept)
 
 
 def test_a_fall_to_just_over_half_raises_none(child_a, mother_a):
@@ -197,17 +218,23 @@ def test_a_fall_to_just_over_half_raises_none(child_a, mother_a):
 
 
 def test_a_missing_exchange_rate_is_an_alert_rather_than_a_crash(child_a, mother_a):
-    services.remittance_record(
-        household=child_a.household,
-        sender=mother_a,
-        amount=Decimal("100"),
-        currency="USD",
-        received_on=BASE,
-        channel="bank",
-        reported_by="caregiver",
-    )
+    """It names the earliest amount without a rate: a rate from that day on converts them all
+    (an amount has no rate only before its currency's first)."""
+    for day in (BASE - dt.timedelta(days=40), BASE, BASE - dt.timedelta(days=90)):
+        services.remittance_record(
+            household=child_a.household,
+            sender=mother_a,
+            amount=Decimal("100"),
+            currency="USD",
+            received_on=day,
+            channel="bank",
+            reported_by="caregiver",
+        )
     call(child_a, mother_a, BASE)
-    assert codes(alerts_for_child(child_a, on=BASE)) == [Code.NO_EXCHANGE_RATE]
+    [alert] = alerts_for_child(child_a, on=BASE)
+    assert alert.code == Code.NO_EXCHANGE_RATE
+    assert alert.since == BASE - dt.timedelta(days=90)
+    assert alerts_for_children([child_a.pk], BASE)[child_a.pk] == [alert]
 
 
 @pytest.mark.parametrize("with_plan", [False, True])

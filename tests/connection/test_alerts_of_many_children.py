@@ -1,11 +1,12 @@
 """The alerts of a range of children (what the registry-wide screen reads) are, child by child
 and day by day, the alerts of each child's page.
 
-On PostgreSQL the range is summarised by the database (`bulk.latest_contacts`,
-`bulk.plan_windows`, `bulk.remittance_patterns`); elsewhere its records are read. Either way
-the answers must not differ from `alerts_for_child`, on histories built to reach every rule:
-calls at the edges of days in several time zones, plans judged over a year, visits, regular
-remittances that stop or fall by half in three currencies, and an amount with no rate.
+Remittances are read from each household's `RemittanceMonths`; on PostgreSQL the contacts of
+the range are summarised by the database (`bulk.latest_contacts`, `bulk.plan_windows`),
+elsewhere their records are read. Either way the answers must not differ from
+`alerts_for_child`, on histories built to reach every rule: calls at the edges of days in
+several time zones, plans judged over a year, visits, regular remittances that stop or fall by
+half in three currencies, and an amount with no rate.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.utils import translation
 
 from kinlink.connection import services
 from kinlink.connection.alerts import Code, alerts_for_child, alerts_for_children
-from kinlink.connection.models import Remittance
+from kinlink.connection.models import Remittance, RemittanceMonths
 from kinlink.registry import services as registry
 from kinlink.registry.derived import episodes_open_on
 from kinlink.registry.models import Child, MigrationEpisode, Relationship
@@ -67,7 +68,7 @@ def _remittances(rng: random.Random, child: Child, sender, currency: str, shape:
         amount = Decimal(rng.randint(150000, 250000)) / 100
         if shape == "falls" and month > 15:
             amount = amount / 3
-        Remittance.objects.create(
+        services.remittance_record(
             household=child.household,
             sender=sender,
             amount=amount.quantize(Decimal("0.01")),
@@ -81,13 +82,7 @@ def _remittances(rng: random.Random, child: Child, sender, currency: str, shape:
 @pytest.fixture
 def children(county):
     rng = random.Random(2026)
-    for currency, rate in (("USD", "7.1234"), ("EUR", "7.80015")):
-        for k in range(0, 760, 7):
-            services.exchange_rate_set(
-                currency=currency,
-                on=TODAY - dt.timedelta(days=k),
-                rate=Decimal(rate) + Decimal(k % 11) / 1000,
-            )
+    _weekly_rates("USD", "7.1234")
     made = []
     shapes = ["stops", "falls", "regular", "irregular", "none"]
     for n in range(14):
@@ -141,7 +136,52 @@ def children(county):
         currency = "GBP" if n == 7 else rng.choice(["CNY", "CNY", "USD", "EUR"])
         _remittances(rng, child, parents[0], currency, shapes[n % len(shapes)])
         made.append(child)
+    made.append(_visited_without_a_plan(county))
+    # The euro's rates come after its remittances: each rate rewrites the households' months.
+    _weekly_rates("EUR", "7.80015")
     return Child.objects.filter(pk__in=[c.pk for c in made]).order_by("pk")
+
+
+def _visited_without_a_plan(county) -> Child:
+    """A mother away for a year who calls nobody and has no plan, but came home for a visit
+    that ended 10 days ago: the visit is her latest contact, so there is no alert (a history
+    that left the visit out would count from her departure)."""
+    child = registry.child_register(
+        family_name="钱",
+        given_name="访",
+        sex="F",
+        date_of_birth=years_ago(8),
+        home_village=county.village_a1,
+    )
+    mother = registry.adult_add_to_child(
+        child=child, kind="mother", family_name="钱", given_name="母", sex="F"
+    )
+    registry.migration_record(
+        adult=mother,
+        departed_on=TODAY - dt.timedelta(days=365),
+        destination_country="CN",
+        destination_place="东莞",
+        purpose="work",
+        pattern="long_term",
+    )
+    services.visit_record(
+        child=child,
+        parent=mother,
+        kind="home_visit",
+        started_on=TODAY - dt.timedelta(days=14),
+        ended_on=TODAY - dt.timedelta(days=10),
+        reported_by="caregiver",
+    )
+    return child
+
+
+def _weekly_rates(currency: str, rate: str) -> None:
+    for k in range(0, 760, 7):
+        services.exchange_rate_set(
+            currency=currency,
+            on=TODAY - dt.timedelta(days=k),
+            rate=Decimal(rate) + Decimal(k % 11) / 1000,
+        )
 
 
 def test_every_childs_alerts_in_a_range_are_those_of_the_childs_page(children):
@@ -152,7 +192,11 @@ def test_every_childs_alerts_in_a_range_are_those_of_the_childs_page(children):
         for child in children:
             assert together.get(child.pk, []) == alerts_for_child(child, on=on), (child.pk, on)
         seen |= {alert.code for alerts in together.values() for alert in alerts}
-    # The histories reach every rule; otherwise the comparison would prove little.
+    # Every household with remittances but the one in pounds (no rate) is read from its months,
+    # and the histories reach every rule; otherwise the comparison would prove little.
+    with_money = Remittance.objects.values("household_id").distinct().count()
+    assert RemittanceMonths.objects.count() == with_money - 1
+    assert not RemittanceMonths.objects.filter(household__remittances__currency="GBP").exists()
     assert seen == {
         Code.NO_CONTACT,
         Code.CONTACT_BELOW_PLAN,

@@ -17,6 +17,7 @@ in hand and a rerun finishes the rest.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import multiprocessing
@@ -27,7 +28,8 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -310,6 +312,26 @@ def _in_processes(run: _Run, chunks: list[list[int]], workers: int) -> None:
             process.join()
 
 
+# Allocations between two collections of the youngest generation (Python's default: 700), and
+# how many of those before each older one is collected (10 and 10).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
+@contextmanager
+def _collecting_less() -> Iterator[None]:
+    """A chunk makes millions of small objects that live until its rows are written, and
+    Python's cycle collector scanned them again and again: with the defaults it took a quarter
+    of a chunk's time (one chunk of 50,000 children with their contact and remittance history,
+    2026-11-30). A chunk's objects are freed by their reference counts once its rows are
+    written, so the collector runs less often here, and as before once the screen is done."""
+    before = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
+
+
 def screen_children(
     children: QuerySet[Child],
     *,
@@ -335,15 +357,16 @@ def screen_children(
     chunks = [ids[start : start + chunk_size] for start in range(0, len(ids), chunk_size)]
     run = _Run(on, rule_set, user, job_id, per_child, progress)
     processes = worker_count(workers, len(chunks))
-    if processes == 1:
-        for chunk_ids in chunks:
-            run.screen(chunk_ids)
-    else:
-        _in_processes(run, chunks, processes)
-        if progress is not None:
-            # The workers reported as they went; this process's own record of the job learns
-            # the total (its last message is the one the finished job keeps).
-            progress(run.tally.done)
+    with _collecting_less():  # inherited by the workers
+        if processes == 1:
+            for chunk_ids in chunks:
+                run.screen(chunk_ids)
+        else:
+            _in_processes(run, chunks, processes)
+            if progress is not None:
+                # The workers reported as they went; this process's own record of the job
+                # learns the total (its last message is the one the finished job keeps).
+                progress(run.tally.done)
     if timings is not None:
         timings.update(run.tally.seconds())
     return run.tally.counts()

@@ -29,14 +29,13 @@ from typing import Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from kinlink.connection import bulk, conf
 from kinlink.connection.currency import NoExchangeRate, RateTable
-from kinlink.connection.eligibility import money
 from kinlink.connection.measures import (
     ContactDays,
     ContactRecord,
@@ -45,20 +44,25 @@ from kinlink.connection.measures import (
     VisitRecord,
     add_months,
     mean_of,
-    month_start,
-    monthly_totals,
-    months_before,
     months_since,
-    series,
+    recorded_pattern,
+    summarised_pattern,
 )
-from kinlink.connection.models import ContactEvent, ContactPlan, Remittance, Visit
+from kinlink.connection.models import (
+    ContactEvent,
+    ContactPlan,
+    Visit,
+)
 from kinlink.connection.selectors import (
     away_since,
     contact_records,
     parents_of,
     rate_table,
+    remittance_months,
     remittance_records,
+    remittances_by_household,
 )
+from kinlink.core import amounts
 from kinlink.core.dates import today
 from kinlink.registry.derived import living_adults_away
 from kinlink.registry.models import Child, Household, Relationship
@@ -74,8 +78,8 @@ class Code:
 
 @dataclass(frozen=True)
 class Alert:
-    """`text` is an untranslated msgid and `params` its values (numbers, dates, amounts already
-    written with their currency), so a reader gets `message` in her own language and the
+    """`text` is an untranslated msgid and `params` its values (numbers, dates, amounts as
+    `amounts.stored`), so a reader gets `message` in her own language and the
     screen can store the evidence untranslated. Messages name a relationship, never a person."""
 
     code: str
@@ -85,7 +89,10 @@ class Alert:
 
     @property
     def message(self) -> str:
-        shown = {k: _day(v) if isinstance(v, dt.date) else v for k, v in self.params.items()}
+        shown = {
+            k: _day(v) if isinstance(v, dt.date) else amounts.shown(v)
+            for k, v in self.params.items()
+        }
         if "parent" in shown:  # a relationship kind, named in the reader's language
             shown["parent"] = _relation_word(shown["parent"])
         return _(self.text) % shown
@@ -136,11 +143,12 @@ def alerts_for_children(
     each living adult away on the day with the departure of the episode under way (it may hold
     other adults too).
 
-    On PostgreSQL the database summarises the contacts and remittances (`bulk.py`): the latest
-    contact with each parent, each plan's windows, each household's monthly pattern; only the
-    rare child whose history the summaries cannot decide (a visit, an amount without an
-    exchange rate) has its records read, and every child goes through the same rules as the
-    child's page. Elsewhere the records are read for the range."""
+    Remittances come from each household's `RemittanceMonths` (one row, kept by the services).
+    On PostgreSQL the database summarises the contacts (`bulk.py`): the latest contact with
+    each parent, each plan's windows; elsewhere the contact records of the range are read.
+    Only the rare child whose history the summaries cannot decide (a visit, an amount without
+    an exchange rate) has its records read, and every child goes through the same rules as the
+    child's page."""
     wanted = set(child_ids)
     if not wanted:
         return {}
@@ -176,11 +184,10 @@ def alerts_for_children(
         visits[child_id].append(VisitRecord(parent_id, started, ended))
     watched = {c for c, rels in parents.items() if any(a in away for a, _kind in rels)}
     if connection.vendor == "postgresql":
-        histories = _summarised_histories(low, high, on, visits)
-        household_of, household_alerts = _summarised_remittances(low, high, wanted, on)
+        histories = _summarised_histories(low, high, on, visits, plans)
     else:
         histories = _read_histories(in_range, on, visits, planned=plans.keys())
-        household_of, household_alerts = _read_remittances(low, high, wanted, on)
+    household_of, household_alerts = _household_alerts(low, high, wanted, on)
     watched |= set(household_of)
 
     answer: dict[int, list[Alert]] = {}
@@ -269,92 +276,84 @@ def _logged(
 
 
 def _summarised_histories(
-    low: int, high: int, on: dt.date, visits: dict[int, list[VisitRecord]]
+    low: int,
+    high: int,
+    on: dt.date,
+    visits: dict[int, list[VisitRecord]],
+    plans: Mapping[int, Mapping[int, tuple[int, dt.date]]],
 ) -> History:
     """Contact histories summarised by the database (`bulk.latest_contacts`,
-    `bulk.plan_windows`); a child with a visit has his or her records read instead, because
-    a visit counts on each of its days and once in a window, which the summaries leave out."""
+    `bulk.plan_windows`). A visit is a contact on each of its days: the latest day takes it in
+    here. It also counts once in each 30-day window it overlaps, which the plan windows leave
+    out, so a child with a plan with a parent who visited within the year a plan is judged
+    over has his or her records read instead."""
     latest = {(c, p): day for c, p, day in bulk.latest_contacts(low, high, on)}
     windows = {
         (c, p): (made, last_enough)
         for c, p, made, last_enough in bulk.plan_windows(low, high, on, lookback=PLAN_LOOKBACK_DAYS)
     }
+    judged_from = on - dt.timedelta(days=PLAN_LOOKBACK_DAYS)
+    read = {
+        child_id
+        for child_id, child_visits in visits.items()
+        if any(
+            v.parent_id in plans.get(child_id, {})
+            and v.started_on <= on
+            and (v.ended_on or on) >= judged_from
+            for v in child_visits
+        )
+    }
     visited = _read_histories(
-        {"child_id__gte": low, "child_id__lte": high},
-        on,
-        visits,
-        planned=visits.keys(),
-        only=visits.keys(),
+        {"child_id__gte": low, "child_id__lte": high}, on, visits, planned=read, only=read
     )
 
     def history(child_id: int, parent_id: int) -> ContactHistory:
-        if child_id in visits:
+        if child_id in read:
             return visited(child_id, parent_id)
+        last = latest.get((child_id, parent_id))
+        for visit in visits.get(child_id, ()):
+            if visit.parent_id == parent_id and visit.started_on <= on:
+                day = min(visit.ended_on or on, on)
+                last = day if last is None or day > last else last
         made, last_enough = windows.get((child_id, parent_id), (0, None))
-        return Summarised(latest.get((child_id, parent_id)), made, last_enough)
+        return Summarised(last, made, last_enough)
 
     return history
 
 
-def _read_remittances(
-    low: int, high: int, wanted: set[int], on: dt.date
-) -> tuple[dict[int, int], dict[int, list[Alert]]]:
-    """Each child's household, and each household's alerts, from its remittance records."""
-    children = _children_with_households(low, high)
-    records = _records_by_household(household_id__in=children.values("household_id"))
-    rates = rate_table() if records else None
-    alerts = {
-        household_id: remittance_alerts(household_records, rates, on=on)
-        for household_id, household_records in records.items()
-    }
-    return _households_of(children, wanted, alerts), alerts
-
-
-def _children_with_households(low: int, high: int) -> QuerySet[Child]:
-    return Child.objects.filter(pk__gte=low, pk__lte=high).exclude(household_id=None)
-
-
-def _households_of(
-    children: QuerySet[Child], wanted: set[int], alerts: dict[int, list[Alert]]
-) -> dict[int, int]:
-    """The household of each child asked for whose household was judged."""
+def _households_of(low: int, high: int, wanted: set[int]) -> dict[int, int]:
+    """The household of each child asked for that has one."""
     return {
         pk: household_id
-        for pk, household_id in children.values_list("pk", "household_id")
-        if pk in wanted and household_id in alerts
+        for pk, household_id in Child.objects.filter(pk__gte=low, pk__lte=high)
+        .exclude(household_id=None)
+        .values_list("pk", "household_id")
+        if pk in wanted
     }
 
 
-def _records_by_household(**where: Any) -> dict[int, list[RemittanceRecord]]:
-    records: dict[int, list[RemittanceRecord]] = defaultdict(list)
-    for household_id, received_on, amount, currency in Remittance.objects.filter(
-        **where
-    ).values_list("household_id", "received_on", "amount", "currency"):
-        records[household_id].append(RemittanceRecord(received_on, amount, currency))
-    return records
-
-
-def _summarised_remittances(
+def _household_alerts(
     low: int, high: int, wanted: set[int], on: dt.date
 ) -> tuple[dict[int, int], dict[int, list[Alert]]]:
-    """As `_read_remittances`, from each household's monthly pattern summarised by the
-    database (`bulk.remittance_patterns`); a household the summary cannot decide (an amount
-    without an exchange rate, whose alert names the missing rate, or a last remittance years
-    ago) has its records read."""
-    alerts: dict[int, list[Alert]] = {}
-    undecided = []
+    """Each child's household that has alerts or remittances, and each household's alerts. A
+    household's `RemittanceMonths` stands in for its records where it can
+    (`measures.summarised_pattern`); the others (an amount without an exchange rate, whose
+    alert names the missing rate; a remittance after the day; months not written yet) have
+    their records read, and both go through the same rules."""
+    household_of = _households_of(low, high, wanted)
+    households = set(household_of.values())
     home, thresholds = conf.home_currency(), RemittanceThresholds.from_settings()
-    for household_id, pattern in bulk.remittance_patterns(list(wanted), on).items():
-        if pattern is None:
-            undecided.append(household_id)
-        else:
+    alerts: dict[int, list[Alert]] = {}
+    for household_id, (last_on, cents) in remittance_months(households).items():
+        pattern = summarised_pattern(last_on, cents, on=on, gap=thresholds.gap)
+        if pattern is not None:
             alerts[household_id] = remittance_rule(pattern, on=on, home=home, thresholds=thresholds)
-    if undecided:
-        records = _records_by_household(household_id__in=undecided)
+    records = remittances_by_household(households - alerts.keys())
+    if records:
         rates = rate_table()
-        for household_id in undecided:
-            alerts[household_id] = remittance_alerts(records[household_id], rates, on=on)
-    return _households_of(_children_with_households(low, high), wanted, alerts), alerts
+        for household_id, household_records in records.items():
+            alerts[household_id] = remittance_alerts(household_records, rates, on=on)
+    return {pk: h for pk, h in household_of.items() if h in alerts}, alerts
 
 
 def _day(day: dt.date) -> str:
@@ -430,8 +429,9 @@ class Logged:
 
 @dataclass(frozen=True)
 class Summarised:
-    """A history as the database summarised it (`bulk.latest_contacts`, `bulk.plan_windows`):
-    the same answers as `Logged` for contacts without visits."""
+    """A history as the database summarised it (`bulk.latest_contacts`, `bulk.plan_windows`),
+    with the days of visits in `last`: the same answers as `Logged` where no visit falls in a
+    plan's windows (`_summarised_histories` reads the records of the others)."""
 
     last: dt.date | None
     made: int  # contacts in the 30 days up to `on` (counted for a plan only)
@@ -535,22 +535,11 @@ def remittance_alerts(
 ) -> list[Alert]:
     """Alerts from a household's remittances."""
     try:
-        totals = monthly_totals(records, rates, until=on)
+        pattern = recorded_pattern(records, rates, on=on, gap=conf.remittance_gap_months())
     except NoExchangeRate as exc:
         return [Alert(Code.NO_EXCHANGE_RATE, "%(reason)s", {"reason": str(exc)}, exc.on)]
-    if not totals:
+    if pattern is None:
         return []
-    last = max(r.received_on for r in records if r.received_on <= on)
-    before_last = [month_start(last) - relativedelta(months=k) for k in range(12)]
-    recent_months = months_before(on, conf.remittance_gap_months())
-    baseline = series(totals, months_before(recent_months[0], 12))
-    pattern = RemittancePattern(
-        last=last,
-        months_with_before_last=sum(1 for m in before_last if totals.get(m, 0) > 0),
-        recent_total=sum(series(totals, recent_months), Decimal(0)),
-        baseline_total=sum(baseline, Decimal(0)),
-        baseline_months_with=sum(1 for v in baseline if v > 0),
-    )
     return remittance_rule(pattern, on=on, home=rates.home)
 
 
@@ -608,9 +597,9 @@ def remittance_rule(
                     "%(n)d months against %(before)s a month in the year before."
                 ),
                 {
-                    "recent": money(recent, home),
+                    "recent": amounts.stored(recent, home),
                     "n": gap,
-                    "before": money(baseline, home),
+                    "before": amounts.stored(baseline, home),
                 },
                 add_months(on, -gap),
             )

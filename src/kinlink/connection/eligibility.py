@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from kinlink.connection.currency import CENT
 from kinlink.connection.measures import add_months, mean, months_before, series
 from kinlink.connection.rules import Criterion, Effect, Measure, Programme
+from kinlink.core.amounts import money
 
 MONTHS_TESTED = 12
 
@@ -96,11 +97,6 @@ class Eligibility:
     @property
     def smoothed_failures(self) -> list[dt.date]:
         return [m.month for m in self.months if not m.passes_smoothed]
-
-
-def money(amount: Decimal, currency: str) -> str:
-    value = formats.number_format(amount, 2, use_l10n=True, force_grouping=True)
-    return _("%(amount)s %(currency)s") % {"amount": value, "currency": currency}
 
 
 def month_name(month: dt.date) -> str:

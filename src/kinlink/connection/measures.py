@@ -19,7 +19,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -165,13 +165,74 @@ class RemittanceRecord:
 @dataclass(frozen=True)
 class RemittancePattern:
     """What the remittance rules decide on, in the home currency, however it was measured
-    (from the records, or summarised by the database: `bulk.remittance_patterns`)."""
+    (from the records, or from the household's `RemittanceMonths`: `summarised_pattern`)."""
 
     last: dt.date  # the last remittance up to the day
     months_with_before_last: int  # months with money in the 12 up to the last one's
     recent_total: Decimal  # received in the `gap` complete months before the day's month
     baseline_total: Decimal  # received in the 12 months before those
     baseline_months_with: int  # months with money among those 12
+
+
+def recorded_pattern(
+    records: Iterable[RemittanceRecord], rates: RateTable, *, on: dt.date, gap: int
+) -> RemittancePattern | None:
+    """The pattern the rules decide on, from the records up to the day; None without any;
+    NoExchangeRate if an amount up to the day cannot be converted."""
+    records = list(records)
+    totals = monthly_totals(records, rates, until=on)
+    if not totals:
+        return None
+    last = max(r.received_on for r in records if r.received_on <= on)
+    before_last = [add_months(last, -k) for k in range(12)]
+    recent_months = months_before(on, gap)
+    baseline = series(totals, months_before(recent_months[0], 12))
+    return RemittancePattern(
+        last=last,
+        months_with_before_last=sum(1 for m in before_last if totals.get(m, 0) > 0),
+        recent_total=sum(series(totals, recent_months), Decimal(0)),
+        baseline_total=sum(baseline, Decimal(0)),
+        baseline_months_with=sum(1 for v in baseline if v > 0),
+    )
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def monthly_cents(totals: Mapping[dt.date, Decimal]) -> list[int]:
+    """`monthly_totals` as whole cents per month, newest first: [0] is the latest month with a
+    remittance, [k] k months before it, back to the earliest (the form of `RemittanceMonths`)."""
+    if not totals:
+        return []
+    numbers = {_month_number(month): total for month, total in totals.items()}
+    newest = max(numbers)
+    cents = [0] * (newest - min(numbers) + 1)
+    for number, total in numbers.items():
+        cents[newest - number] = int(total * 100)
+    return cents
+
+
+def summarised_pattern(
+    last_on: dt.date, cents: Sequence[int], *, on: dt.date, gap: int
+) -> RemittancePattern | None:
+    """The pattern the rules decide on, from a summary (`monthly_cents` up to `last_on`), or
+    None when the summary cannot stand in for the records: a remittance after the day."""
+    if last_on > on:
+        return None
+    last_back = _month_number(on) - _month_number(last_on)
+    # The months k.. before the day's month are cents[k - last_back:]; a negative index is a
+    # month after the last remittance's, which holds nothing.
+    recent_from, baseline_from = 1 - last_back, gap + 1 - last_back
+    recent = cents[max(recent_from, 0) : max(recent_from + gap, 0)]
+    baseline = cents[max(baseline_from, 0) : max(baseline_from + 12, 0)]
+    return RemittancePattern(
+        last=last_on,
+        months_with_before_last=sum(1 for c in cents[:12] if c > 0),
+        recent_total=Decimal(sum(recent)) / 100,
+        baseline_total=Decimal(sum(baseline)) / 100,
+        baseline_months_with=sum(1 for c in baseline if c > 0),
+    )
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -189,12 +250,18 @@ def months_before(on: dt.date, n: int) -> list[dt.date]:
     return [add_months(this_month, -k) for k in range(n, 0, -1)]
 
 
+def _received_on(record: RemittanceRecord) -> dt.date:
+    return record.received_on
+
+
 def monthly_totals(
     records: Iterable[RemittanceRecord], rates: RateTable, *, until: dt.date | None = None
 ) -> dict[dt.date, Decimal]:
-    """Home-currency totals by month; NoExchangeRate if an amount cannot be converted."""
+    """Home-currency totals by month; NoExchangeRate, naming the earliest amount that cannot be
+    converted, whatever order the records come in (a currency has no rate only before its
+    first, so a rate from that day on converts them all)."""
     totals: dict[dt.date, Decimal] = {}
-    for record in records:
+    for record in sorted(records, key=_received_on):
         if until is not None and record.received_on > until:
             continue
         month = month_start(record.received_on)

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kinlink.accounts.models import User
-from kinlink.connection import conf
+from kinlink.connection import bulk, conf
 from kinlink.connection.currency import NoExchangeRate, RateTable
 from kinlink.connection.eligibility import (
     Eligibility,
@@ -45,6 +47,7 @@ from kinlink.connection.models import (
     ExchangeRate,
     MeansDeclaration,
     Remittance,
+    RemittanceMonths,
     Visit,
 )
 from kinlink.connection.rules import Criterion, Programme
@@ -196,6 +199,71 @@ def rate_table() -> RateTable:
         home,
         ExchangeRate.objects.filter(home_currency=home).values_list("currency", "on", "rate"),
     )
+
+
+# Ids per query when reading by a list elsewhere than on PostgreSQL: within every database's
+# limit on parameters.
+ID_BATCH = 5000
+
+
+def id_batches(ids: Iterable[int]) -> Iterator[list[int]]:
+    batch: list[int] = []
+    for pk in ids:
+        batch.append(pk)
+        if len(batch) == ID_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def remittance_months(household_ids: Collection[int]) -> dict[int, tuple[dt.date, list[int]]]:
+    """{household: (last remittance, whole cents per month newest first)} from the households'
+    `RemittanceMonths` in today's home currency; a household without one is absent."""
+    home = conf.home_currency()
+    if connection.vendor == "postgresql":
+        rows: Iterable[tuple[int, dt.date, list[int]]] = bulk.remittance_months(household_ids, home)
+    else:
+        rows = (
+            row
+            for batch in id_batches(household_ids)
+            for row in RemittanceMonths.objects.filter(
+                household_id__in=batch, home_currency=home
+            ).values_list("household_id", "last_on", "monthly_cents")
+        )
+    return {household_id: (last_on, cents) for household_id, last_on, cents in rows}
+
+
+def remittances_by_household(household_ids: Collection[int]) -> dict[int, list[RemittanceRecord]]:
+    """The remittance records of each of the households that has any."""
+    if connection.vendor == "postgresql":
+        rows: Iterable[tuple[int, dt.date, Decimal, str]] = bulk.remittance_records(household_ids)
+    else:
+        rows = (
+            row
+            for batch in id_batches(household_ids)
+            for row in Remittance.objects.filter(household_id__in=batch).values_list(
+                "household_id", "received_on", "amount", "currency"
+            )
+        )
+    records: dict[int, list[RemittanceRecord]] = defaultdict(list)
+    for household_id, received_on, amount, currency in rows:
+        records[household_id].append(RemittanceRecord(received_on, amount, currency))
+    return records
+
+
+def households_with_remittances(*, missing_months: bool = False) -> list[int]:
+    """Every household with a remittance, in id order; only those without `RemittanceMonths`
+    in today's home currency if `missing_months`."""
+    households = Remittance.objects.order_by("household_id").values_list("household_id", flat=True)
+    if missing_months:
+        # NOT EXISTS, not NOT IN: a NOT IN over a subquery too large to hash in memory is
+        # checked row by row (more than 15 minutes for 12 million remittances).
+        summarised = RemittanceMonths.objects.filter(
+            household_id=OuterRef("household_id"), home_currency=conf.home_currency()
+        )
+        households = households.filter(~Exists(summarised))
+    return list(households.distinct())
 
 
 def remittance_records(household: Household) -> list[RemittanceRecord]:

@@ -25,8 +25,9 @@ from django.utils.translation import gettext as _
 from kinlink.accounts.models import User
 from kinlink.audit.models import Action
 from kinlink.audit.services import audit_record, object_type_of
-from kinlink.connection import conf
-from kinlink.connection.currency import is_currency
+from kinlink.connection import conf, selectors
+from kinlink.connection.currency import NoExchangeRate, is_currency
+from kinlink.connection.measures import monthly_cents, monthly_totals
 from kinlink.connection.models import (
     Channel,
     ContactEvent,
@@ -36,6 +37,7 @@ from kinlink.connection.models import (
     MeansDeclaration,
     Quality,
     Remittance,
+    RemittanceMonths,
     Reporter,
     TransferChannel,
     Use,
@@ -417,6 +419,7 @@ def remittance_record(
     }
     remittance = Remittance.objects.create(household=household, recorded_by=recorded_by, **values)
     _audit(remittance, action=Action.CREATE, changes=_created(values), about=household)
+    remittance_months_refresh([household.pk])
     return remittance
 
 
@@ -484,6 +487,7 @@ def exchange_rate_set(
         rate_row = ExchangeRate.objects.create(
             currency=currency, home_currency=home, on=on, rate=value, source=source
         )
+        _refresh_months_converted_from(currency, on)
         audit_record(
             action=Action.CREATE,
             object_type=object_type_of(rate_row),
@@ -497,7 +501,8 @@ def exchange_rate_set(
             },
         )
         return rate_row
-    if existing.rate != value or existing.source != source:
+    rate_changed = existing.rate != value
+    if rate_changed or existing.source != source:
         audit_record(
             action=Action.CHANGE,
             object_type=object_type_of(existing),
@@ -510,7 +515,63 @@ def exchange_rate_set(
         )
         existing.rate, existing.source = value, source
         existing.save(update_fields=["rate", "source"])
+        if rate_changed:
+            _refresh_months_converted_from(currency, on)
     return existing
+
+
+def _refresh_months_converted_from(currency: str, day: dt.date) -> None:
+    """A rate from `day` on converts the amounts in its currency from that day (until the next
+    rate): the households with such an amount are summarised again."""
+    households = (
+        Remittance.objects.filter(currency=currency, received_on__gte=day)
+        .values_list("household_id", flat=True)
+        .distinct()
+    )
+    remittance_months_refresh(list(households))
+
+
+# Households summarised at once: their remittances are read in one query.
+REFRESH_CHUNK = 2000
+
+
+def remittance_months_refresh(household_ids: Iterable[int]) -> int:
+    """Rewrite the `RemittanceMonths` of these households from their records and today's
+    rates; a household whose amounts cannot all be converted, or that has no remittance any
+    more, is left without one (its readers then read the records). The only writer of that
+    table: every write of a remittance or a rate calls it. Returns the rows written."""
+    home, rates, written = conf.home_currency(), selectors.rate_table(), 0
+    pending: list[int] = []
+
+    def flush() -> None:
+        nonlocal written
+        rows = []
+        for household_id, household_records in selectors.remittances_by_household(pending).items():
+            try:
+                totals = monthly_totals(household_records, rates)
+            except NoExchangeRate:
+                continue
+            rows.append(
+                RemittanceMonths(
+                    household_id=household_id,
+                    home_currency=home,
+                    last_on=max(r.received_on for r in household_records),
+                    monthly_cents=monthly_cents(totals),
+                )
+            )
+        with transaction.atomic():
+            RemittanceMonths.objects.filter(household_id__in=pending).delete()
+            RemittanceMonths.objects.bulk_create(rows)
+        written += len(rows)
+        pending.clear()
+
+    for household_id in household_ids:
+        pending.append(household_id)
+        if len(pending) >= REFRESH_CHUNK:
+            flush()
+    if pending:
+        flush()
+    return written
 
 
 # Bulk import of contacts --------------------------------------------------------------------

@@ -29,6 +29,8 @@ from typing import Any, Union
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext
 
+from kinlink.core import amounts
+
 
 @dataclass(frozen=True, slots=True)
 class Known:
@@ -162,11 +164,12 @@ def words(message: str, params: Mapping[str, Any] | None) -> str:
     text = gettext(message) if message else ""
     if not params:
         return text
+    values = {name: amounts.shown(value) for name, value in params.items()}
     try:
-        return text % dict(params)
+        return text % values
     except (KeyError, TypeError, ValueError):
         # A translation that lost a placeholder must not break the page: show the original.
         try:
-            return message % dict(params)
+            return message % values
         except (KeyError, TypeError, ValueError):
             return message

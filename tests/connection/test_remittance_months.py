@@ -1,0 +1,141 @@
+"""A household's remittances by month (`RemittanceMonths`) are what its records say, kept so by
+every write of a remittance or a rate, and give the remittance rules the same pattern as the
+records on any day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+from decimal import Decimal
+
+import pytest
+from dateutil.relativedelta import relativedelta
+from django.core.management import call_command
+
+from kinlink.connection import services
+from kinlink.connection.currency import RateTable
+from kinlink.connection.measures import (
+    RemittanceRecord,
+    monthly_cents,
+    monthly_totals,
+    recorded_pattern,
+    summarised_pattern,
+)
+from kinlink.connection.models import Remittance, RemittanceMonths
+
+TODAY = dt.date.today()
+
+
+def remit(child, sender, day: dt.date, amount: str, currency: str = "CNY") -> None:
+    services.remittance_record(
+        household=child.household,
+        sender=sender,
+        amount=Decimal(amount),
+        currency=currency,
+        received_on=day,
+        channel="mobile",
+        reported_by="caregiver",
+    )
+
+
+def months_of(child) -> RemittanceMonths | None:
+    return RemittanceMonths.objects.filter(household=child.household).first()
+
+
+def test_recording_a_remittance_writes_the_households_months_newest_first(child_a, mother_a):
+    first = (TODAY - relativedelta(months=3)).replace(day=2)
+    remit(child_a, mother_a, first, "1000.50")
+    remit(child_a, mother_a, first + dt.timedelta(days=1), "99.50")
+    remit(child_a, mother_a, first + relativedelta(months=2), "300")
+    months = months_of(child_a)
+    assert months.home_currency == "CNY"
+    assert months.last_on == first + relativedelta(months=2)
+    assert months.monthly_cents == [30000, 0, 110000]
+
+
+def test_an_amount_without_a_rate_leaves_no_months_until_its_rate_is_set(child_a, mother_a):
+    day = TODAY - dt.timedelta(days=40)
+    remit(child_a, mother_a, day, "100", "USD")
+    assert months_of(child_a) is None  # the reader reads the records and names the rate
+    services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=3), rate="7.1")
+    assert months_of(child_a).monthly_cents == [71000]
+
+
+def test_correcting_a_rate_rewrites_the_months_it_converted(child_a, mother_a, child_b):
+    day = TODAY - dt.timedelta(days=40)
+    services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=10), rate="7")
+    services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=1), rate="7.2")
+    remit(child_a, mother_a, day, "100", "USD")
+    remit(child_a, mother_a, day - dt.timedelta(days=5), "10", "USD")
+    assert sum(months_of(child_a).monthly_cents) == 72000 + 7000
+    services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=1), rate="6.5")
+    cents = months_of(child_a).monthly_cents
+    assert sum(cents) == 65000 + 7000  # the earlier amount keeps its own day's rate
+    services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=10), rate="8")
+    assert sum(months_of(child_a).monthly_cents) == 65000 + 8000
+
+
+def _history(rng: random.Random) -> list[RemittanceRecord]:
+    start = TODAY - dt.timedelta(days=rng.randint(100, 2500))
+    records, day = [], start
+    while day <= TODAY:
+        records.append(
+            RemittanceRecord(
+                day, Decimal(rng.randint(100, 400000)) / 100, rng.choice(["CNY", "USD"])
+            )
+        )
+        day += dt.timedelta(days=rng.choice([3, 20, 30, 31, 45, 90, 400]))
+    return records
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_months_give_the_records_pattern_on_any_day(seed):
+    """From before the first remittance to years after the last, for a gap of 1 to 6 months."""
+    rng = random.Random(seed)
+    rates = RateTable(
+        "CNY",
+        [
+            ("USD", TODAY - dt.timedelta(days=3000 - 9 * k), Decimal("7.1") + k % 7)
+            for k in range(300)
+        ],
+    )
+    records = _history(rng)
+    cents = monthly_cents(monthly_totals(records, rates))
+    last = max(r.received_on for r in records)
+    first = min(r.received_on for r in records)
+    gap = rng.randint(1, 6)
+    days = [first - dt.timedelta(days=1), last, last + dt.timedelta(days=1)]
+    days += [last + relativedelta(months=k, days=rng.randint(0, 27)) for k in range(0, 80, 3)]
+    for on in days:
+        summarised = summarised_pattern(last, cents, on=on, gap=gap)
+        assert summarised == recorded_pattern(records, rates, on=on, gap=gap), on
+    # A day before the last remittance: the months cannot tell what was known then.
+    assert summarised_pattern(last, cents, on=last - dt.timedelta(days=1), gap=gap) is None
+
+
+def test_the_command_summarises_households_whose_remittances_came_another_way(
+    child_a, mother_a, child_b
+):
+    """Rows loaded in bulk (or a database from before the table) have no months until the
+    command runs; it writes the missing, or with --all every household's."""
+    day = TODAY - dt.timedelta(days=10)
+    Remittance.objects.create(
+        household=child_a.household,
+        sender=mother_a,
+        amount=Decimal("12.34"),
+        currency="CNY",
+        received_on=day,
+        channel="bank",
+        reported_by="caregiver",
+    )
+    assert months_of(child_a) is None
+    out = io.StringIO()
+    call_command("connection_remittance_months", stdout=out)
+    assert months_of(child_a).monthly_cents == [1234]
+    assert out.getvalue().startswith("1 households read, 1 summarised")
+    RemittanceMonths.objects.filter(household=child_a.household).update(monthly_cents=[1])
+    call_command("connection_remittance_months", stdout=out)
+    assert months_of(child_a).monthly_cents == [1]  # not missing: left alone
+    call_command("connection_remittance_months", "--all", stdout=out)
+    assert months_of(child_a).monthly_cents == [1234]
