@@ -10,6 +10,7 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
+from django.db import connection as database
 from django_tasks_db.management.commands import db_worker
 
 from kinlink.accounts.services import user_create
@@ -195,6 +196,32 @@ def test_the_cycle_collector_runs_less_often_during_a_screen_and_as_before_after
         )
     assert set(seen) == {batch.GC_THRESHOLDS} != {before}
     assert gc.get_threshold() == before
+
+
+def _random_page_cost() -> float:
+    with database.cursor() as cursor:
+        cursor.execute("SELECT current_setting('random_page_cost')::float8")
+        return cursor.fetchone()[0]
+
+
+def test_facts_are_read_with_random_reads_costed_for_memory_and_the_setting_put_back(
+    varied, caseworker_a
+):
+    if database.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    before, seen = _random_page_cost(), []
+    real_batch_facts = batch.batch_facts
+
+    def batch_facts(*args, **kwargs):
+        seen.append(_random_page_cost())
+        return real_batch_facts(*args, **kwargs)
+
+    with mock.patch.object(batch, "batch_facts", batch_facts):
+        batch.screen_children(
+            Child.objects.all(), on=TODAY, rule_set=current_rule_set(), user=caseworker_a
+        )
+    assert seen == [min(before, batch.RANDOM_PAGE_COST)] and seen != [before]
+    assert _random_page_cost() == before
 
 
 def run_worker() -> None:

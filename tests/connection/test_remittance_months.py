@@ -13,7 +13,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 
-from kinlink.connection import services
+from kinlink.connection import selectors, services
 from kinlink.connection.currency import RateTable
 from kinlink.connection.measures import (
     RemittanceRecord,
@@ -139,3 +139,11 @@ def test_the_command_summarises_households_whose_remittances_came_another_way(
     assert months_of(child_a).monthly_cents == [1]  # not missing: left alone
     call_command("connection_remittance_months", "--all", stdout=out)
     assert months_of(child_a).monthly_cents == [1234]
+
+
+def test_a_household_named_twice_is_read_once(child_a, mother_a):
+    remit(child_a, mother_a, TODAY - dt.timedelta(days=3), "50")
+    household = child_a.household_id
+    assert len(selectors.remittances_by_household([household, household])[household]) == 1
+    assert services.remittance_months_refresh([household, household]) == 1
+    assert months_of(child_a).monthly_cents == [5000]

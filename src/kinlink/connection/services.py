@@ -525,6 +525,7 @@ def _refresh_months_converted_from(currency: str, day: dt.date) -> None:
     rate): the households with such an amount are summarised again."""
     households = (
         Remittance.objects.filter(currency=currency, received_on__gte=day)
+        .order_by()  # not the model's ordering, which DISTINCT would take in
         .values_list("household_id", flat=True)
         .distinct()
     )
