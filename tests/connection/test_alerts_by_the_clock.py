@@ -18,6 +18,7 @@ from kinlink.connection.conf import local_zone
 from kinlink.registry import services as registry
 from kinlink.registry.models import MigrationEpisode
 from tests.conftest import years_ago
+from tests.connection.conftest import remit
 
 BASE = dt.date.today() - dt.timedelta(days=600)
 
@@ -135,18 +136,6 @@ def test_a_plan_is_not_missed_before_it_has_covered_30_days(child_a, mother_a):
     )
 
 
-def remit(child, sender, day: dt.date, amount: str = "2000") -> None:
-    services.remittance_record(
-        household=child.household,
-        sender=sender,
-        amount=Decimal(amount),
-        currency="CNY",
-        received_on=day,
-        channel="mobile",
-        reported_by="caregiver",
-    )
-
-
 def test_remittances_stopping_after_a_regular_pattern_raise_an_alert_after_3_months(
     child_a, mother_a
 ):
@@ -221,15 +210,7 @@ def test_a_missing_exchange_rate_is_an_alert_rather_than_a_crash(child_a, mother
     """It names the earliest amount without a rate: a rate from that day on converts them all
     (an amount has no rate only before its currency's first)."""
     for day in (BASE - dt.timedelta(days=40), BASE, BASE - dt.timedelta(days=90)):
-        services.remittance_record(
-            household=child_a.household,
-            sender=mother_a,
-            amount=Decimal("100"),
-            currency="USD",
-            received_on=day,
-            channel="bank",
-            reported_by="caregiver",
-        )
+        remit(child_a, mother_a, day, "100", "USD")
     call(child_a, mother_a, BASE)
     [alert] = alerts_for_child(child_a, on=BASE)
     assert alert.code == Code.NO_EXCHANGE_RATE

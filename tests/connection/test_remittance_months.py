@@ -23,20 +23,9 @@ from kinlink.connection.measures import (
     summarised_pattern,
 )
 from kinlink.connection.models import Remittance, RemittanceMonths
+from tests.connection.conftest import remit
 
 TODAY = dt.date.today()
-
-
-def remit(child, sender, day: dt.date, amount: str, currency: str = "CNY") -> None:
-    services.remittance_record(
-        household=child.household,
-        sender=sender,
-        amount=Decimal(amount),
-        currency=currency,
-        received_on=day,
-        channel="mobile",
-        reported_by="caregiver",
-    )
 
 
 def months_of(child) -> RemittanceMonths | None:
