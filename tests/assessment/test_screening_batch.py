@@ -9,9 +9,7 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
-from django.core.management import call_command
 from django.db import connection as database
-from django_tasks_db.management.commands import db_worker
 
 from kinlink.accounts.services import user_create
 from kinlink.assessment import batch, services
@@ -25,6 +23,7 @@ from kinlink.connection.conf import local_zone
 from kinlink.jobs.models import Job
 from kinlink.registry.derived import child_status
 from kinlink.registry.models import AwayParents, Child, Relationship
+from tests.jobs.conftest import run_worker
 
 from .conftest import TODAY, ago
 
@@ -222,15 +221,6 @@ def test_facts_are_read_with_random_reads_costed_for_memory_and_the_setting_put_
         )
     assert seen == [min(before, batch.RANDOM_PAGE_COST)] and seen != [before]
     assert _random_page_cost() == before
-
-
-def run_worker() -> None:
-    # The worker closes "old" connections between tasks, which inside a test's transaction
-    # would close the test's own connection (as tests/jobs/conftest.py explains).
-    with mock.patch.object(db_worker, "close_old_connections"):
-        call_command(
-            "db_worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0
-        )
 
 
 def test_a_supervisor_screens_every_child_in_scope_as_a_background_job(county, varied, child_b):

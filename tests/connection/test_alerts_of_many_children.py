@@ -27,6 +27,7 @@ from kinlink.registry import services as registry
 from kinlink.registry.derived import episodes_open_on
 from kinlink.registry.models import Child, MigrationEpisode, Relationship
 from tests.conftest import years_ago
+from tests.jobs.conftest import run_worker
 
 TODAY = dt.date.today()
 ZONES = ["Asia/Shanghai", "Europe/London", "America/Los_Angeles", "UTC"]
@@ -137,8 +138,10 @@ def children(county):
         _remittances(rng, child, parents[0], currency, shapes[n % len(shapes)])
         made.append(child)
     made.append(_visited_without_a_plan(county))
-    # The euro's rates come after its remittances: each rate rewrites the households' months.
+    # The euro's rates come after its remittances: the households' months are written again by
+    # the job the rates start.
     _weekly_rates("EUR", "7.80015")
+    run_worker()
     return Child.objects.filter(pk__in=[c.pk for c in made]).order_by("pk")
 
 

@@ -14,6 +14,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.management import call_command
 
 from kinlink.connection import selectors, services
+from kinlink.connection.alerts import alerts_for_child, alerts_for_children
 from kinlink.connection.currency import RateTable
 from kinlink.connection.measures import (
     RemittanceRecord,
@@ -23,7 +24,9 @@ from kinlink.connection.measures import (
     summarised_pattern,
 )
 from kinlink.connection.models import Remittance, RemittanceMonths
+from kinlink.jobs.models import Job
 from tests.connection.conftest import remit
+from tests.jobs.conftest import run_worker
 
 TODAY = dt.date.today()
 
@@ -48,6 +51,7 @@ def test_an_amount_without_a_rate_leaves_no_months_until_its_rate_is_set(child_a
     remit(child_a, mother_a, day, "100", "USD")
     assert months_of(child_a) is None  # the reader reads the records and names the rate
     services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=3), rate="7.1")
+    run_worker()
     assert months_of(child_a).monthly_cents == [71000]
 
 
@@ -59,10 +63,34 @@ def test_correcting_a_rate_rewrites_the_months_it_converted(child_a, mother_a, c
     remit(child_a, mother_a, day - dt.timedelta(days=5), "10", "USD")
     assert sum(months_of(child_a).monthly_cents) == 72000 + 7000
     services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=1), rate="6.5")
-    cents = months_of(child_a).monthly_cents
-    assert sum(cents) == 65000 + 7000  # the earlier amount keeps its own day's rate
+    run_worker()
+    assert sum(months_of(child_a).monthly_cents) == 65000 + 7000  # the earlier: its own rate
     services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=10), rate="8")
+    run_worker()
     assert sum(months_of(child_a).monthly_cents) == 65000 + 8000
+
+
+def test_a_rate_change_drops_the_months_at_once_and_a_job_writes_them_again(
+    child_a, mother_a, supervisor
+):
+    """Rewriting every household with an amount in the currency can take minutes: the request
+    only deletes their months, so that until the job has run they are read from the records."""
+    day = TODAY - dt.timedelta(days=40)
+    services.exchange_rate_set(currency="USD", on=day - dt.timedelta(days=10), rate="7")
+    remit(child_a, mother_a, day, "100", "USD")
+    services.exchange_rate_set(currency="USD", on=day, rate="6", user=supervisor)
+    services.exchange_rate_set(currency="USD", on=day, rate="5", user=supervisor)
+    assert months_of(child_a) is None
+    [job] = Job.objects.filter(kind=services.REWRITE_MONTHS)  # one queued job is enough
+    assert job.created_by == supervisor and job.status == Job.Status.QUEUED
+    on = TODAY
+    assert alerts_for_children([child_a.pk], on).get(child_a.pk, []) == alerts_for_child(
+        child_a, on=on
+    )
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert months_of(child_a).monthly_cents == [50000]
 
 
 def _history(rng: random.Random) -> list[RemittanceRecord]:

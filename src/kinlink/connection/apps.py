@@ -8,6 +8,8 @@ class ConnectionConfig(AppConfig):
     verbose_name = _("Family connection and income")
 
     def ready(self) -> None:
+        # tasks registers the job that rewrites remittances by month, so the worker knows it.
+        from kinlink.connection import tasks  # noqa: F401
         from kinlink.connection.selectors import connection_timeline
         from kinlink.core.navigation import NavLink, register_nav_link
         from kinlink.registry import access

@@ -44,6 +44,8 @@ from kinlink.connection.models import (
     Visit,
 )
 from kinlink.core.dates import today
+from kinlink.jobs.models import Job
+from kinlink.jobs.services import job_start
 from kinlink.registry import services as registry_services
 from kinlink.registry.derived import episodes_open_on
 from kinlink.registry.models import Adult, Child, Household, MigrationEpisode, Relationship
@@ -461,9 +463,18 @@ def means_declare(
 
 @transaction.atomic
 def exchange_rate_set(
-    *, currency: str, on: dt.date, rate: Decimal | str, source: str = ""
+    *,
+    currency: str,
+    on: dt.date,
+    rate: Decimal | str,
+    source: str = "",
+    user: User | None = None,
 ) -> ExchangeRate:
-    """Store (or correct) the rate into the home currency from a day on."""
+    """Store (or correct) the rate into the home currency from a day on.
+
+    The amounts in that currency from that day on are worth something else now: their
+    households' `RemittanceMonths` are deleted at once (readers then read the records) and a
+    background job, started by `user`, writes them again (`REWRITE_MONTHS`)."""
     errors = Errors()
     home = conf.home_currency()
     currency = (currency or "").strip().upper()
@@ -487,7 +498,7 @@ def exchange_rate_set(
         rate_row = ExchangeRate.objects.create(
             currency=currency, home_currency=home, on=on, rate=value, source=source
         )
-        _refresh_months_converted_from(currency, on)
+        _forget_months_converted_from(currency, on, user)
         audit_record(
             action=Action.CREATE,
             object_type=object_type_of(rate_row),
@@ -516,20 +527,33 @@ def exchange_rate_set(
         existing.rate, existing.source = value, source
         existing.save(update_fields=["rate", "source"])
         if rate_changed:
-            _refresh_months_converted_from(currency, on)
+            _forget_months_converted_from(currency, on, user)
     return existing
 
 
-def _refresh_months_converted_from(currency: str, day: dt.date) -> None:
+# The background job that writes the months missing after a rate change (`tasks.py`).
+REWRITE_MONTHS = "connection.remittance_months"
+
+
+def _forget_months_converted_from(currency: str, day: dt.date, user: User | None) -> None:
     """A rate from `day` on converts the amounts in its currency from that day (until the next
-    rate): the households with such an amount are summarised again."""
-    households = (
-        Remittance.objects.filter(currency=currency, received_on__gte=day)
-        .order_by()  # not the model's ordering, which DISTINCT would take in
-        .values_list("household_id", flat=True)
-        .distinct()
-    )
-    remittance_months_refresh(list(households))
+    rate). Rewriting the months of every household with such an amount can take minutes (two
+    for 600,000 households), too long for a request: they are deleted here, and a job writes
+    them again."""
+    converted = Remittance.objects.filter(currency=currency, received_on__gte=day)
+    RemittanceMonths.objects.filter(household_id__in=converted.values("household_id")).delete()
+    # Also where nothing was deleted: amounts that had no rate before this one have months now.
+    # One queued job is enough (it reads which households lack months when it runs); a job
+    # already running may have read them before this change.
+    queued = Job.objects.filter(kind=REWRITE_MONTHS, status=Job.Status.QUEUED).exists()
+    if converted.exists() and not queued:
+        job_start(
+            kind=REWRITE_MONTHS,
+            label=_("Remittances by month, after the %(currency)s rate from %(date)s")
+            % {"currency": currency, "date": day.isoformat()},
+            user=user,
+            params={"currency": currency, "on": day.isoformat()},
+        )
 
 
 # Households summarised at once: their remittances are read in one query.

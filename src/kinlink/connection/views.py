@@ -355,7 +355,9 @@ def exchange_rates(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form is None:
             raise Http404
-        if form.is_valid() and save_with(form, services.exchange_rate_set, **form.cleaned_data):
+        if form.is_valid() and save_with(
+            form, services.exchange_rate_set, user=request.user, **form.cleaned_data
+        ):
             messages.success(request, _("The rate was saved."))
             return redirect("connection:rates")
     rates = ExchangeRate.objects.filter(home_currency=conf.home_currency())[:200]

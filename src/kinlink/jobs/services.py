@@ -133,8 +133,9 @@ def _enqueue(job: Job) -> None:
 
 
 @transaction.atomic
-def job_start(*, kind: str, label: str, user: User, params: dict[str, Any]) -> Job:
-    """Record a job and queue it for the worker; return it (queued)."""
+def job_start(*, kind: str, label: str, user: User | None, params: dict[str, Any]) -> Job:
+    """Record a job and queue it for the worker; return it (queued). `user` is who started it,
+    or None for upkeep that a write set off without a user (a command, a test)."""
     if kind not in _HANDLERS:
         raise LookupError(f"No handler is registered for the job kind {kind!r}")
     job = Job.objects.create(kind=kind, label=label[:200], created_by=user, params=params)
