@@ -3,6 +3,7 @@ screening the whole registry is a background job within the starter's scope."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.db import connection as database
 from kinlink.accounts.services import user_create
 from kinlink.assessment import batch, services
 from kinlink.assessment.models import Screening
-from kinlink.assessment.screening import engine, storage
+from kinlink.assessment.screening import engine, providers, storage
 from kinlink.assessment.screening.rules import current_rule_set
 from kinlink.assessment.tasks import screen_registry_start
 from kinlink.audit.models import AuditEntry
@@ -236,6 +237,33 @@ def test_a_supervisor_screens_every_child_in_scope_as_a_background_job(county, v
     screened = set(Screening.objects.filter(job=job).values_list("child_id", flat=True))
     assert screened == {c.pk for c in varied}  # child_b lives in township B
     assert sum(job.result[level] for level in ("high", "medium", "low")) == len(varied)
+
+
+def test_a_fact_that_could_not_be_read_is_counted_and_told_to_whoever_started_the_job(
+    county, varied
+):
+    """A failing provider leaves its factor unknown (the screenings stand), but the levels may
+    then be too low: the job's result counts the answers lost, and its last message says so."""
+    township_supervisor = user_create(
+        username="sup_a", password="x" * 12, role="supervisor", scope=county.township_a
+    )
+    provider = providers.provider_for("remittances_stopped")
+
+    def broken(chunk, params):
+        raise RuntimeError("the remittance database is down")
+
+    failing = dataclasses.replace(provider, batch=broken)
+    with mock.patch.dict(providers._PROVIDERS, {"remittances_stopped": failing}):
+        job = screen_registry_start(user=township_supervisor)
+        run_worker()
+    job.refresh_from_db()
+    assert job.status == Job.Status.SUCCEEDED
+    assert job.result["failed_facts"] == len(varied)
+    assert f"but {len(varied)} facts could not be read" in job.message
+    stored = Screening.objects.filter(job=job)
+    assert stored.count() == len(varied)
+    decoded = storage.decode_many(stored)
+    assert {d["remittances_stopped"]["state"] for d in decoded.values()} == {engine.UNKNOWN}
 
 
 def test_a_caseworker_cannot_screen_the_whole_registry(varied, caseworker_a):

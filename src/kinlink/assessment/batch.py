@@ -140,14 +140,16 @@ class _Tally:
 
     def __init__(self) -> None:
         context = multiprocessing.get_context("fork") if _can_fork() else multiprocessing
-        self._counts = context.Array("q", 2 + len(_LEVELS))  # done, unknown, levels...
+        # done, unknown, failed facts, levels...
+        self._counts = context.Array("q", 3 + len(_LEVELS))
         self._seconds = context.Array("d", len(_STEPS))
 
     def add(self, counts: dict[str, int], spent: dict[str, float]) -> int:
         with self._counts.get_lock():
             self._counts[0] += counts["children"]
             self._counts[1] += counts["unknown_factors"]
-            for index, level in enumerate(_LEVELS, start=2):
+            self._counts[2] += counts["failed_facts"]
+            for index, level in enumerate(_LEVELS, start=3):
                 self._counts[index] += counts[level]
             for index, step in enumerate(_STEPS):
                 self._seconds[index] += spent[step]
@@ -158,8 +160,12 @@ class _Tally:
         return int(self._counts[0])
 
     def counts(self) -> dict[str, int]:
-        counts = {"children": self.done, "unknown_factors": int(self._counts[1])}
-        counts.update({level: int(self._counts[i]) for i, level in enumerate(_LEVELS, start=2)})
+        counts = {
+            "children": self.done,
+            "unknown_factors": int(self._counts[1]),
+            "failed_facts": int(self._counts[2]),
+        }
+        counts.update({level: int(self._counts[i]) for i, level in enumerate(_LEVELS, start=3)})
         return counts
 
     def seconds(self) -> dict[str, float]:
@@ -196,11 +202,21 @@ class _Run:
         # message never wait on each other's open transactions.
         clock = time.perf_counter()
         chunk = Chunk(ids=ids, on=self.on, run=self.memo)
+        failed: list[str] = []
         with planned_for_memory():
-            answers = batch_facts(chunk, self.rule_set, _load_children, per_child=self.per_child)
+            answers = batch_facts(
+                chunk, self.rule_set, _load_children, per_child=self.per_child, failed=failed
+            )
         spent["facts"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        counts = {"children": len(ids), "unknown_factors": 0, "high": 0, "medium": 0, "low": 0}
+        counts = {
+            "children": len(ids),
+            "unknown_factors": 0,
+            "failed_facts": len(failed) * len(ids),  # a failed provider: unknown for the chunk
+            "high": 0,
+            "medium": 0,
+            "low": 0,
+        }
         user_id = self.user.pk if self.user else None
         rows: list[Row] = []
         for pk, child_answers in zip(ids, answers, strict=True):
@@ -376,7 +392,9 @@ def screen_children(
     workers: int | None = None,
 ) -> dict[str, int]:
     """Screen every child of the queryset that the job (if any) has not screened yet; return
-    the counts by level, of children and of unknown factors.
+    the counts by level, of children, of unknown factors and of `failed_facts` (answers left
+    unknown because a fact provider failed, which the log names: the levels of those children
+    may be lower than their facts warrant).
 
     `progress(done)` is called inside each chunk's transaction, after its rows are written, so
     that a job's progress counts exactly what is committed; `workers` overrides the number of

@@ -71,4 +71,20 @@ def screen_registry(job: Job, progress: Progress) -> dict[str, Any]:
     )
     if total == 0:
         progress(0, 0, _("There were no children to screen."))
+    elif counts["failed_facts"]:
+        # The screenings stand (the factors say "could not be read"), but whoever started the
+        # job must know that levels may be too low: the job's last message says so.
+        done = already + counts["children"]
+        progress(
+            done,
+            total,
+            ngettext(
+                "Screened %(done)d of %(total)d children, but %(failed)d fact could not be read "
+                "(its factor is unknown): an administrator should check the log.",
+                "Screened %(done)d of %(total)d children, but %(failed)d facts could not be read "
+                "(their factors are unknown): an administrator should check the log.",
+                counts["failed_facts"],
+            )
+            % {"done": done, "total": total, "failed": counts["failed_facts"]},
+        )
     return counts
