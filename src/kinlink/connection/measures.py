@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from operator import attrgetter
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
@@ -250,10 +251,6 @@ def months_before(on: dt.date, n: int) -> list[dt.date]:
     return [add_months(this_month, -k) for k in range(n, 0, -1)]
 
 
-def _received_on(record: RemittanceRecord) -> dt.date:
-    return record.received_on
-
-
 def monthly_totals(
     records: Iterable[RemittanceRecord], rates: RateTable, *, until: dt.date | None = None
 ) -> dict[dt.date, Decimal]:
@@ -261,7 +258,7 @@ def monthly_totals(
     converted, whatever order the records come in (a currency has no rate only before its
     first, so a rate from that day on converts them all)."""
     totals: dict[dt.date, Decimal] = {}
-    for record in sorted(records, key=_received_on):
+    for record in sorted(records, key=attrgetter("received_on")):
         if until is not None and record.received_on > until:
             continue
         month = month_start(record.received_on)

@@ -267,12 +267,7 @@ def households_with_remittances(*, missing_months: bool = False) -> list[int]:
 
 
 def remittance_records(household: Household) -> list[RemittanceRecord]:
-    return [
-        RemittanceRecord(on, amount, currency)
-        for on, amount, currency in household.remittances.values_list(
-            "received_on", "amount", "currency"
-        )
-    ]
+    return remittances_by_household([household.pk]).get(household.pk, [])
 
 
 def household_remittances(household: Household, *, on: dt.date) -> RemittanceSummary:
