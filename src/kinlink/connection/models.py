@@ -5,8 +5,8 @@ Facts only: what is derived from them (days since contact, averages, trends, ale
 eligibility) is computed in `measures`, `alerts` and `eligibility`, never stored by hand.
 Amounts are Decimals in the currency they were sent in; conversion to the home currency uses
 the stored rates at read time, so a rate entered later corrects every figure at once. The one
-derived table, `RemittanceMonths`, is rewritten by the services that write remittances and
-rates, and stands in for the records only where it is whole (see its docstring).
+derived table, `RemittanceMonths`, is kept by the services that write remittances and rates,
+and stands in for the records only where it is whole (see its docstring).
 """
 
 from __future__ import annotations
@@ -201,11 +201,12 @@ class RemittanceMonths(models.Model):
     """A household's remittances as home-currency totals per calendar month (a summary), so
     that the registry-wide screen reads one row per household instead of every remittance.
 
-    `services.remittance_months_refresh` rewrites it whenever a remittance of the household
-    or a rate it was converted with is written; nothing else writes it. A household whose
-    amounts cannot all be converted (a rate is missing) has none, and a reader treats a missing
-    or unfit row (another home currency, a remittance after the day asked about) as "read the
-    records": the table can make a reading faster, never different.
+    `services.remittance_months_refresh` writes it: when a remittance of the household is
+    recorded, and from the background job that a rate change starts (the change deletes the
+    months it makes wrong at once). A household whose amounts cannot all be converted (a rate
+    is missing) has none, and a reader treats a missing or unfit row (another home currency, a
+    remittance after the day asked about) as "read the records": the table can make a reading
+    faster, never different.
     """
 
     household = models.OneToOneField(
@@ -216,7 +217,6 @@ class RemittanceMonths(models.Model):
     # Whole cents per month: [0] is the month of `last_on`, [k] k months before it, back to the
     # month of the first remittance (a month without one is 0).
     monthly_cents = models.JSONField(default=list)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("remittances by month")

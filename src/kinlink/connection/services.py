@@ -552,7 +552,7 @@ def _forget_months_converted_from(currency: str, day: dt.date, user: User | None
             label=_("Remittances by month, after the %(currency)s rate from %(date)s")
             % {"currency": currency, "date": day.isoformat()},
             user=user,
-            params={"currency": currency, "on": day.isoformat()},
+            params={},  # the job writes whatever months are missing when it runs
         )
 
 
@@ -564,7 +564,8 @@ def remittance_months_refresh(household_ids: Iterable[int]) -> int:
     """Rewrite the `RemittanceMonths` of these households from their records and today's
     rates; a household whose amounts cannot all be converted, or that has no remittance any
     more, is left without one (its readers then read the records). The only writer of that
-    table: every write of a remittance or a rate calls it. Returns the rows written."""
+    table: `remittance_record` calls it, and so do the job a rate change starts and
+    `kinlink connection_remittance_months`. Returns the rows written."""
     home, rates, written = conf.home_currency(), selectors.rate_table(), 0
     pending: list[int] = []
 

@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
                 ('home_currency', models.CharField(max_length=3)),
                 ('last_on', models.DateField()),
                 ('monthly_cents', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
             ],
             options={
                 'verbose_name': 'remittances by month',
