@@ -146,9 +146,9 @@ def alerts_for_children(
     Remittances come from each household's `RemittanceMonths` (one row, kept by the services).
     On PostgreSQL the database summarises the contacts (`bulk.py`): the latest contact with
     each parent, each plan's windows; elsewhere the contact records of the range are read.
-    Only the rare child whose history the summaries cannot decide (a visit, an amount without
-    an exchange rate) has its records read, and every child goes through the same rules as the
-    child's page."""
+    Only the rare child whose history the summaries cannot decide (a visit within the year a
+    plan of the visiting parent is judged over, an amount without an exchange rate) has its
+    records read, and every child goes through the same rules as the child's page."""
     wanted = set(child_ids)
     if not wanted:
         return {}

@@ -11,6 +11,9 @@ answers. PostgreSQL only (time-zone conversion and `age()`); callers check the v
   and 12 complete months (zeros included), months with a remittance, coefficient of
   variation, least-squares slope and trend, last day and whole months since, and whether a
   rate is missing (then the figures must not be used, as `NoExchangeRate` in Python).
+- `latest_contacts`, `plan_windows`: what the contact alerts decide on, for a range of children.
+- `remittance_months`, `remittance_records`: rows of many households at once, by id (how
+  `selectors.remittance_months` and `selectors.remittances_by_household` read them here).
 """
 
 from __future__ import annotations
@@ -348,8 +351,9 @@ def plan_windows(
 # Rows of many households at once, by id ---------------------------------------------------
 #
 # The registry-wide screen reads the remittances of some thirty thousand households a chunk.
-# Their ids go as one array; an IN list of thousands of parameters cost more in Django and the
-# driver than in the database (1 s against 0.05 s for a chunk, 2026-11-30).
+# Their ids go as one array: as IN lists of 5,000 parameters, Django and the driver took most of
+# the time (reading and parsing the months of one chunk's 30,816 households: 1.0 to 1.1 s, and
+# 0.22 to 0.25 s with one array; 1,000,000 children, 2026-11-30).
 
 REMITTANCE_MONTHS_SQL = """
 SELECT household_id, last_on, monthly_cents::text FROM connection_remittancemonths
