@@ -42,14 +42,14 @@ def ensure_registry(size: int, seed: int) -> float | None:
 
 
 def ensure_remittance_months() -> float | None:
-    """Seconds spent summarising remittances by month for the households that have none (rows
-    generated in SQL skip the services that keep `RemittanceMonths`), or None if none lacked."""
-    from kinlink.connection import selectors, services
+    """Seconds spent by `kinlink connection_remittance_months` (rows generated in SQL skip the
+    services that keep `RemittanceMonths`), or None if no household lacked its months."""
+    from django.core.management import call_command
 
-    households = selectors.households_with_remittances(missing_months=True)
-    if not households:
+    from kinlink.connection import selectors
+
+    if not selectors.households_with_remittances(missing_months=True):
         return None
-    print(f"summarising the remittances of {len(households):,} households by month…", flush=True)
     started = time.perf_counter()
-    services.remittance_months_refresh(households)
+    call_command("connection_remittance_months")
     return time.perf_counter() - started
